@@ -1,0 +1,99 @@
+// One typed, validated config object built from the environment (and CLI flags, which win).
+// A bad value fails at start with a message that names the variable and the rule.
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** The OS's per-user data dir for this app (XDG on Linux, Application Support on macOS, AppData on Windows). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const home = os.homedir();
+  if (process.platform === "darwin") return path.join(home, "Library", "Application Support", "podcast-mcp");
+  if (process.platform === "win32") {
+    return path.join(env.LOCALAPPDATA ?? path.join(home, "AppData", "Local"), "podcast-mcp");
+  }
+  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, ".local", "share");
+  return path.join(xdg, "podcast-mcp");
+}
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const intIn = (min: number, max: number, dflt: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(dflt));
+
+const SURREAL_URL_RULE = "must be mem://, rocksdb://<path>, ws(s)://host[:port] or http(s)://host[:port]";
+
+/** Every environment variable the app reads. The README's table is written from this list. */
+export const EnvSchema = z.object({
+  PODCAST_MCP_DATA_DIR: optionalString.refine((v) => v === undefined || path.isAbsolute(v) || !v.includes("\0"), "must be a path"),
+  SURREAL_URL: optionalString.refine(
+    (v) => v === undefined || /^(mem:\/\/|rocksdb:\/\/.+|wss?:\/\/[^/]+|https?:\/\/[^/]+)/.test(v),
+    SURREAL_URL_RULE,
+  ),
+  SURREAL_NAMESPACE: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_]+$/, "must be letters, digits or _").default("podcast_mcp")),
+  SURREAL_DATABASE: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_]+$/, "must be letters, digits or _").default("main")),
+  SURREAL_USER: optionalString,
+  SURREAL_PASSWORD: optionalString,
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info")),
+  LOG_FILE: optionalString,
+  PODCAST_MCP_WORKERS: intIn(0, 64, 2),
+  PODCAST_MCP_CONCURRENCY: intIn(1, 64, 2),
+  PODCAST_MCP_TOKEN: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
+  ELEVENLABS_API_KEY: optionalString,
+  ELEVENLABS_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  dataDir: string;
+  /** undefined = the embedded default (local DB host in the data dir). */
+  surrealUrl: string | undefined;
+  namespace: string;
+  database: string;
+  user: string | undefined;
+  password: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  logFile: string | undefined;
+  /** Worker processes the daemon supervises. */
+  workers: number;
+  /** Jobs one worker process runs at once. */
+  concurrency: number;
+  httpToken: string | undefined;
+  openai: { apiKey: string | undefined; baseUrl: string | undefined };
+  elevenlabs: { apiKey: string | undefined; baseUrl: string | undefined };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Overrides from CLI flags, same names as the Config fields. */
+export type ConfigOverrides = Partial<Pick<Config, "dataDir" | "surrealUrl" | "workers" | "concurrency" | "logLevel">>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(overrides.dataDir ?? e.PODCAST_MCP_DATA_DIR ?? defaultDataDir(env));
+  return {
+    dataDir,
+    surrealUrl: overrides.surrealUrl ?? e.SURREAL_URL,
+    namespace: e.SURREAL_NAMESPACE,
+    database: e.SURREAL_DATABASE,
+    user: e.SURREAL_USER,
+    password: e.SURREAL_PASSWORD,
+    logLevel: overrides.logLevel ?? e.LOG_LEVEL,
+    logFile: e.LOG_FILE,
+    workers: overrides.workers ?? e.PODCAST_MCP_WORKERS,
+    concurrency: overrides.concurrency ?? e.PODCAST_MCP_CONCURRENCY,
+    httpToken: e.PODCAST_MCP_TOKEN,
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    elevenlabs: { apiKey: e.ELEVENLABS_API_KEY, baseUrl: e.ELEVENLABS_BASE_URL },
+  };
+}
