@@ -1,0 +1,37 @@
+// Picks and builds the speech engine for a speaker. Every engine comes wrapped with the
+// per-provider concurrency limit, timeouts and retries (resilient.ts).
+import type { Config } from "../../config.js";
+import type { Logger } from "../../log.js";
+import type { TtsEngine, TtsProviderName } from "../types.js";
+import { BuiltinTtsEngine } from "./builtin.js";
+import { ElevenLabsTtsEngine } from "./elevenlabs.js";
+import { OpenAiTtsEngine } from "./openai.js";
+import { ResilientTtsEngine, type ResilienceOptions } from "./resilient.js";
+
+export type ConcreteTtsProvider = "openai" | "elevenlabs" | "builtin";
+
+/**
+ * "auto" → OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set (a compatible server such as
+ * Kokoro needs no key), else the built-in offline voices. ElevenLabs is only ever chosen by name.
+ */
+export function resolveTtsProvider(name: TtsProviderName, config: Pick<Config, "openai">): ConcreteTtsProvider {
+  if (name !== "auto") return name;
+  return config.openai.apiKey || config.openai.baseUrl ? "openai" : "builtin";
+}
+
+/**
+ * A ready engine. Limits are per provider (and endpoint) and process, shared by all engines built
+ * here: OpenAI 4, ElevenLabs 2, built-in 1–2 (see each engine's `concurrency` for why).
+ */
+export function createTtsEngine(provider: ConcreteTtsProvider, config: Pick<Config, "openai" | "elevenlabs">, log: Logger, opts: ResilienceOptions = {}): TtsEngine {
+  const child = log.child({ tts: provider });
+  switch (provider) {
+    case "openai":
+      return new ResilientTtsEngine(new OpenAiTtsEngine(config.openai, child), `openai ${config.openai.baseUrl ?? ""}`, child, opts);
+    case "elevenlabs":
+      return new ResilientTtsEngine(new ElevenLabsTtsEngine(config.elevenlabs, child), `elevenlabs ${config.elevenlabs.baseUrl ?? ""}`, child, opts);
+    case "builtin":
+      // Flite runs locally and cannot rate-limit or time out like a server; one attempt, generous timeout.
+      return new ResilientTtsEngine(new BuiltinTtsEngine(child), "builtin", child, { attempts: 1, timeoutMs: 120_000, ...opts });
+  }
+}

@@ -1,0 +1,171 @@
+// The built-in writer: no network, no model, the same script for the same input. It turns the
+// source's own sentences into a conversation — the host opens and names the guests, the sentences
+// are read out by the speakers in turn, the host moves between segments and closes the episode —
+// so an episode still says what its source says when no LLM is configured.
+//
+// English gets English connecting phrases. Any other language keeps the source sentences and uses
+// only neutral connectors (the episode name, speaker names and segment names): this writer is a
+// stand-in for a model, not a translator or a text generator. The briefing is an instruction for
+// a model and is not used here.
+import { AppError, invalidInput } from "../../errors.js";
+import type { Outline, ScriptWriter, Speaker, Turn, WriterInput } from "../types.js";
+import { keyWordsName, outlineFromPlan, planSegments, type PlannedSegment } from "./offline-plan.js";
+import { wordCount } from "./source-text.js";
+
+const TURN_MAX_SENTENCES = 3;
+const TURN_TARGET_WORDS = 35;
+const MAX_LEAD_INS = 3;
+
+const TRANSITIONS = [
+  (n: string) => ending(`Next, let's talk about ${n}`),
+  (n: string) => ending(`Now let's turn to ${n}`),
+  (n: string) => ending(`Moving on: ${n}`),
+  (n: string) => ending(`Let's look at ${n}`),
+];
+const GUEST_HELLOS = [(host: string) => `Thanks, ${host}. Glad to be here.`, () => "Hi everyone, happy to join.", () => "Great to be here."];
+const GUEST_GOODBYES = ["Thanks for having me.", "It was a pleasure.", "Bye, everyone."];
+
+/** A sentence ends once: "about What is Zod?" gets no extra full stop. */
+function ending(text: string): string {
+  return /[.!?…。！？]["'”’)\]]*$/.test(text) ? text : `${text}.`;
+}
+
+/** "The lens" reads as "the lens" in the middle of a sentence. */
+function midSentence(name: string): string {
+  return name.replace(/^(The|A|An)\s/, (w) => w.toLowerCase());
+}
+
+export function isEnglish(language: string): boolean {
+  return /^en(?:[-_]|$)/i.test(language.trim());
+}
+
+/** "A", "A and B", "A, B and C". */
+function listing(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+function checkInput(input: WriterInput): void {
+  if (input.speakers.length < 1) throw invalidInput("speakers", "must name at least one speaker");
+  if (!Number.isInteger(input.numSegments) || input.numSegments < 1) throw invalidInput("num_segments", "must be a whole number of at least 1");
+}
+
+/** Sentences → turns of 1–3 sentences (about 35 words), speakers taking turns from `k`. Returns the next k. */
+function contentTurns(sentences: string[], speakers: Speaker[], k: number, segment: number, out: Turn[]): number {
+  let buf: string[] = [];
+  let words = 0;
+  const push = () => {
+    if (!buf.length) return;
+    out.push({ speaker: speakers[k % speakers.length]!.name, text: buf.join(" "), segment });
+    k++;
+    buf = [];
+    words = 0;
+  };
+  for (const s of sentences) {
+    buf.push(s);
+    words += wordCount(s);
+    if (buf.length >= TURN_MAX_SENTENCES || words >= TURN_TARGET_WORDS) push();
+  }
+  push();
+  return k;
+}
+
+export class OfflineWriter implements ScriptWriter {
+  readonly name = "builtin";
+  // segment() is called once per segment with the same input: parse a large source once, not N times.
+  private last: { content: string; segments: number; target: number | undefined; plan: PlannedSegment[] } | undefined;
+
+  private plan(input: WriterInput, segments: number): PlannedSegment[] {
+    const l = this.last;
+    if (l && l.segments === segments && l.target === input.targetMinutes && l.content === input.content) return l.plan;
+    const plan = planSegments(input.content, segments, input.targetMinutes);
+    if (plan.every((s) => s.sentences.length === 0)) {
+      throw invalidInput("content", "has no sentences to speak once markdown syntax, code blocks and URLs are removed");
+    }
+    this.last = { content: input.content, segments, target: input.targetMinutes, plan };
+    return plan;
+  }
+
+  async outline(input: WriterInput, signal: AbortSignal): Promise<Outline> {
+    if (signal.aborted) throw new AppError("canceled", "the job was canceled");
+    checkInput(input);
+    return { segments: outlineFromPlan(this.plan(input, input.numSegments), isEnglish(input.language)) };
+  }
+
+  async segment(input: WriterInput, outline: Outline, index: number, _before: string, signal: AbortSignal): Promise<Turn[]> {
+    if (signal.aborted) throw new AppError("canceled", "the job was canceled");
+    checkInput(input);
+    const count = outline.segments.length;
+    const seg = outline.segments[index];
+    if (!seg) throw new AppError("internal", `segment index ${index} is outside the outline (${count} segments)`);
+    // Group by the outline's own count: it may come from another writer (outline by a model,
+    // transcript offline); then only its names are used.
+    const planned = this.plan(input, count)[index]!;
+    const en = isEnglish(input.language);
+    const speakers = input.speakers;
+    const host = speakers[0]!.name;
+    const guests = speakers.slice(1).map((s) => s.name);
+    const say = (speaker: string, text: string): Turn => ({ speaker, text, segment: index });
+    const turns: Turn[] = [];
+
+    if (index === 0) {
+      if (en) {
+        const withMe = guests.length === 0 ? "" : `, and with me today ${guests.length === 1 ? "is" : "are"} ${listing(guests)}`;
+        turns.push(say(host, `${ending(`Welcome to ${input.episodeName}`)} I'm ${host}${withMe}. ${ending(`Let's start with ${midSentence(seg.name)}`)}`));
+        guests.forEach((g, i) => turns.push(say(g, GUEST_HELLOS[i % GUEST_HELLOS.length]!(host))));
+      } else {
+        turns.push(say(host, `${input.episodeName} — ${[host, ...guests].join(", ")}.`));
+      }
+    } else {
+      const continued = /^(.*) \(continued\)$/.exec(seg.name)?.[1];
+      const lead = continued
+        ? ending(`There's more to say about ${midSentence(continued)}`)
+        : TRANSITIONS[(index - 1) % TRANSITIONS.length]!(midSentence(seg.name));
+      // A name made of the segment's own first words would only be heard twice.
+      const echoesSource = planned.sentences[0] !== undefined && seg.name === keyWordsName(planned.sentences[0], false);
+      if (en) turns.push(say(host, lead));
+      else if (!echoesSource) turns.push(say(host, ending(seg.name)));
+    }
+
+    if (planned.sentences.length) {
+      // The first content turn goes to someone other than whoever just spoke: after the guests'
+      // hellos that is the host, after the host's transition a guest (a different one each segment).
+      const afterHellos = index === 0 && en && guests.length > 0;
+      let k = afterHellos || guests.length === 0 ? 0 : 1 + (index % guests.length);
+      // A section merged into this segment gets its own short lead-in from the host, unless so
+      // many were merged (a long source, few segments) that the lead-ins would crowd out the content.
+      const leadIns = planned.parts.filter((p) => p.heading).length <= MAX_LEAD_INS + 1;
+      planned.parts.forEach((part, j) => {
+        if (leadIns && j > 0 && part.heading) {
+          turns.push(say(host, ending(en ? `Which brings us to ${midSentence(part.heading)}` : part.heading)));
+          if (guests.length) k = 1 + ((index + j) % guests.length);
+        }
+        k = contentTurns(part.sentences, speakers, k, index, turns);
+      });
+    } else {
+      const earlier = outline.segments.slice(0, index).map((s) => s.name);
+      if (earlier.length) turns.push(say(host, en ? `To recap, we talked about ${listing(earlier)}.` : `${earlier.join(" · ")}.`));
+    }
+
+    if (index === count - 1) {
+      if (en) {
+        const thanks = guests.length ? `, and thanks to ${listing(guests)} for joining me` : "";
+        turns.push(say(host, `${ending(`That's all for ${input.episodeName}`)} Thanks for listening${thanks}.`));
+        guests.forEach((g, i) => turns.push(say(g, GUEST_GOODBYES[i % GUEST_GOODBYES.length]!)));
+      } else {
+        turns.push(say(host, ending(input.episodeName)));
+      }
+    }
+    return mergeSameSpeaker(turns);
+  }
+}
+
+/** Two turns in a row by one speaker are one turn ("… a pane of glass. Which brings us to …"). */
+function mergeSameSpeaker(turns: Turn[]): Turn[] {
+  const out: Turn[] = [];
+  for (const t of turns) {
+    const prev = out.at(-1);
+    if (prev && prev.speaker === t.speaker) prev.text = `${prev.text} ${t.text}`;
+    else out.push({ ...t });
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+// Picks the script writer for a profile's provider name. "auto" means: a model when one is
+// configured (an OpenAI key, or a base URL of a local compatible server), the offline writer otherwise.
+import OpenAI from "openai";
+import type { Config } from "../../config.js";
+import { AppError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import type { LlmProviderName, ScriptWriter } from "../types.js";
+import { OfflineWriter } from "./offline-writer.js";
+import { OpenAiWriter } from "./openai-writer.js";
+
+/** Local servers (Ollama, LM Studio, vLLM) need no key, but the SDK insists on one. */
+const PLACEHOLDER_KEY = "not-needed";
+
+export function resolveLlmProvider(provider: LlmProviderName, config: Config): "openai" | "builtin" {
+  if (provider !== "auto") return provider;
+  return config.openai.apiKey || config.openai.baseUrl ? "openai" : "builtin";
+}
+
+export function createWriter(
+  provider: LlmProviderName,
+  model: string,
+  config: Config,
+  log: Logger,
+  opts: { timeoutMs?: number } = {},
+): ScriptWriter {
+  const resolved = resolveLlmProvider(provider, config);
+  if (resolved === "builtin") return new OfflineWriter();
+  const { apiKey, baseUrl } = config.openai;
+  if (!apiKey && !baseUrl) {
+    throw new AppError(
+      "provider_auth",
+      'LLM provider "openai" needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local compatible server); set one, or use provider "builtin" or "auto"',
+    );
+  }
+  if (!model.trim()) throw new AppError("invalid_input", 'model: must name an LLM model when the provider is "openai"', { field: "model" });
+  const client = new OpenAI({
+    apiKey: apiKey ?? PLACEHOLDER_KEY,
+    // null, not undefined: the config already read OPENAI_BASE_URL, and null selects the SDK's default.
+    baseURL: baseUrl ?? null,
+    maxRetries: 0,
+  });
+  return new OpenAiWriter({
+    client,
+    model,
+    log: log.child({ writer: `openai:${model}` }),
+    timeoutMs: opts.timeoutMs,
+    tokenLimitField: baseUrl ? "max_tokens" : "max_completion_tokens",
+  });
+}
