@@ -1,0 +1,28 @@
+// `main(args, config)`: the local DB host in the foreground until SIGTERM/SIGINT. The daemon
+// (src/worker) calls startDbHost itself; this entry is for tests and for running the host alone.
+// Args: [--port N].
+import type { Config } from "../config.js";
+import { invalidInput } from "../errors.js";
+import { createLogger } from "../log.js";
+import { startDbHost } from "./host.js";
+
+function parsePort(args: string[]): number | undefined {
+  const i = args.findIndex((a) => a === "--port" || a.startsWith("--port="));
+  if (i < 0) return undefined;
+  const raw = args[i]!.includes("=") ? args[i]!.slice("--port=".length) : args[i + 1];
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidInput("--port", `must be a whole number from 0 to 65535 (got ${JSON.stringify(raw ?? null)})`);
+  return port;
+}
+
+export async function main(args: string[], config: Config): Promise<number> {
+  const log = createLogger({ level: config.logLevel, ...(config.logFile ? { file: config.logFile } : {}), name: "db-host" });
+  const port = parsePort(args);
+  const host = await startDbHost({ dataDir: config.dataDir, log, ...(port !== undefined ? { port } : {}) });
+  await new Promise<void>((resolve) => {
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGINT", () => resolve());
+  });
+  await host.stop();
+  return 0;
+}

@@ -1,0 +1,194 @@
+// One WebSocket client of the local DB host. Each connection gets its own engine session (its own
+// namespace, database and variables), as with a real server; sessions the client creates itself
+// (SDK `newSession`, sent as `attach` with a uuid) belong to it alone. Its live queries are killed
+// and its sessions detached when it goes: the engine keeps both alive otherwise.
+import { timingSafeEqual } from "node:crypto";
+import type { Logger } from "../log.js";
+import { Uuid } from "surrealdb";
+import type { NativeEngine } from "./native.js";
+import { codec, errorResponse, isEngineError, resultResponse, wrapNotification, wrapResponse, type RpcErrorBody } from "./rpc-envelope.js";
+
+/** What every connection of one host shares. */
+export interface HostShared {
+  engine: NativeEngine;
+  secret: string;
+  /** Returned by a good `signin`; `authenticate` with it also signs in. */
+  token: string;
+  log: Logger;
+  /** session uuid → the connection that owns it, so notifications reach only their owner. */
+  owners: Map<string, HostConnection>;
+}
+
+export interface RpcRequest {
+  id?: unknown;
+  method?: unknown;
+  params?: unknown;
+  session?: unknown;
+  txn?: unknown;
+}
+
+/** What a client may do before it signs in: exactly what the SDK sends while it restores a session. */
+const BEFORE_SIGNIN = new Set(["ping", "version", "health", "use", "let", "unset", "attach", "detach", "signin", "authenticate", "invalidate", "reset"]);
+const NOT_SUPPORTED = new Set(["signup", "refresh", "revoke"]);
+
+const AUTH_FAILED: RpcErrorBody = { code: -32002, kind: "NotAllowed", message: "There was a problem with authentication: the local DB host takes user root and the secret from db-host.json" };
+const NOT_SIGNED_IN: RpcErrorBody = { code: -32002, kind: "NotAllowed", message: "Not signed in: sign in to the local DB host as root with the secret from db-host.json" };
+
+function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== "string") return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class HostConnection {
+  readonly defaultSession = Uuid.v4();
+  private readonly sessions = new Set<string>();
+  /** live query id → session it runs in, to kill it when the connection goes. */
+  private readonly lives = new Map<string, Uuid>();
+  private authenticated = false;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+  /** Requests still running: cleanup waits for them, so a live query or session they create is not leaked. */
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly ready: Promise<void>;
+
+  constructor(
+    private readonly shared: HostShared,
+    private readonly send: (data: Uint8Array) => void,
+  ) {
+    this.ready = this.attach(this.defaultSession);
+  }
+
+  private async exec(req: RpcRequest): Promise<Uint8Array> {
+    return this.shared.engine.execute(codec.encode(req) as Uint8Array);
+  }
+
+  private async attach(session: Uuid): Promise<void> {
+    const raw = await this.exec({ id: "host", method: "attach", session });
+    if (isEngineError(raw)) throw new Error(`attach failed: ${JSON.stringify(codec.decode(raw))}`);
+    this.sessions.add(session.toString());
+    this.shared.owners.set(session.toString(), this);
+  }
+
+  /** One raw WebSocket message in, one response out (sent when ready, in any order, like the server). */
+  async handle(data: Uint8Array): Promise<void> {
+    let req: RpcRequest;
+    try {
+      req = codec.decode(data) as RpcRequest;
+      if (typeof req !== "object" || req === null || typeof req.method !== "string") throw new Error("not an RPC request");
+    } catch {
+      this.reply(errorResponse(null, { code: -32700, kind: "Validation", message: "Parse error: expected a CBOR RPC request {id, method, params}" }));
+      return;
+    }
+    if (this.closed) return;
+    const run = (async () => {
+      try {
+        await this.ready;
+        this.reply(await this.dispatch(req));
+      } catch (err) {
+        this.shared.log.warn({ err, method: req.method }, "db host: request failed");
+        this.reply(errorResponse(req.id, { code: -32000, kind: "Internal", message: `The local DB host failed: ${(err as Error).message}` }));
+      }
+    })();
+    this.inflight.add(run);
+    await run;
+    this.inflight.delete(run);
+  }
+
+  private reply(data: Uint8Array): void {
+    if (!this.closed) this.send(data);
+  }
+
+  private async dispatch(req: RpcRequest): Promise<Uint8Array> {
+    const method = req.method as string;
+    const params = Array.isArray(req.params) ? (req.params as unknown[]) : [];
+    if (NOT_SUPPORTED.has(method)) {
+      return errorResponse(req.id, { code: -32601, kind: "NotAllowed", message: `Method not supported by the local DB host: ${method}` });
+    }
+    switch (method) {
+      case "ping":
+        return resultResponse(req.id, null);
+      case "signin": {
+        const auth = params[0] as { user?: unknown; pass?: unknown } | undefined;
+        this.authenticated = auth?.user === "root" && sameSecret(auth.pass, this.shared.secret);
+        return this.authenticated ? resultResponse(req.id, this.shared.token) : errorResponse(req.id, AUTH_FAILED);
+      }
+      case "authenticate":
+        this.authenticated = sameSecret(params[0], this.shared.token);
+        return this.authenticated ? resultResponse(req.id, null) : errorResponse(req.id, AUTH_FAILED);
+      case "invalidate":
+        this.authenticated = false;
+        return resultResponse(req.id, null);
+    }
+    if (!this.authenticated && !BEFORE_SIGNIN.has(method)) return errorResponse(req.id, NOT_SIGNED_IN);
+
+    const session = req.session === undefined || req.session === null ? this.defaultSession : req.session;
+    if (!(session instanceof Uuid)) return errorResponse(req.id, { code: -32602, kind: "Validation", message: "session: must be a uuid" });
+    const sessionKey = session.toString();
+    const owner = this.shared.owners.get(sessionKey);
+    if (method === "attach") {
+      if (owner) return errorResponse(req.id, { code: -32000, kind: "AlreadyExists", message: `Session already attached: ${sessionKey}` });
+      await this.attach(session);
+      return resultResponse(req.id, null);
+    }
+    if (owner !== this) return errorResponse(req.id, { code: -32000, kind: "NotFound", message: `Session not found: ${sessionKey}` });
+    if (method === "detach") {
+      if (sessionKey === this.defaultSession.toString()) return errorResponse(req.id, { code: -32602, kind: "Validation", message: "session: the connection's own session cannot be detached" });
+      await this.release(session);
+      return resultResponse(req.id, null);
+    }
+    if (method === "sessions") {
+      return resultResponse(req.id, [...this.sessions].filter((s) => s !== this.defaultSession.toString()).map((s) => new Uuid(s)));
+    }
+
+    const raw = await this.exec({ ...req, session });
+    if (!isEngineError(raw)) this.track(method, params, raw, session);
+    return wrapResponse(req.id, raw);
+  }
+
+  /** Remembers live queries this connection starts and forgets the ones it kills. */
+  private track(method: string, params: unknown[], raw: Uint8Array, session: Uuid): void {
+    if (method === "live") {
+      const id = codec.decode(raw);
+      if (id instanceof Uuid) this.lives.set(id.toString(), session);
+    } else if (method === "kill") {
+      this.lives.delete(String(params[0]));
+    } else if (method === "query" && typeof params[0] === "string" && /\blive\b/i.test(params[0])) {
+      // Only queries that mention LIVE are decoded: the rest pass through as bytes.
+      const results = codec.decode(raw) as Array<{ type?: unknown; result?: unknown }>;
+      if (!Array.isArray(results)) return;
+      for (const r of results) if (r.type === "live" && r.result instanceof Uuid) this.lives.set(r.result.toString(), session);
+    }
+  }
+
+  /** A live notification for one of this connection's sessions. */
+  notify(raw: Uint8Array): void {
+    this.reply(wrapNotification(raw));
+  }
+
+  /** Kills the session's live queries and detaches it. */
+  private async release(session: Uuid): Promise<void> {
+    const key = session.toString();
+    for (const [live, s] of [...this.lives]) {
+      if (s.toString() !== key) continue;
+      this.lives.delete(live);
+      await this.exec({ id: "host", method: "kill", params: [new Uuid(live)], session });
+    }
+    await this.exec({ id: "host", method: "detach", session });
+    this.sessions.delete(key);
+    if (this.shared.owners.get(key) === this) this.shared.owners.delete(key);
+  }
+
+  /** The socket is gone: clean up everything it held in the engine. */
+  close(): Promise<void> {
+    this.closed = true;
+    return (this.closing ??= (async () => {
+      await this.ready.catch(() => undefined);
+      await Promise.allSettled([...this.inflight]);
+      for (const key of [...this.sessions]) {
+        await this.release(new Uuid(key)).catch((err: unknown) => this.shared.log.debug({ err }, "db host: session cleanup failed"));
+      }
+    })());
+  }
+}

@@ -1,0 +1,103 @@
+// Numbered schema migrations, applied in id order at start and recorded in the `migration`
+// table (record id = migration id), so each runs once per database. Each one runs in a single
+// transaction together with its record: when two processes start at once, one commits, the
+// other's CREATE of the same record fails, and the loser re-reads, sees it applied and moves on.
+// A migration's `sql` must not contain BEGIN/COMMIT itself.
+import { RecordId, type QueryResponse } from "surrealdb";
+import { AppError } from "../errors.js";
+import { isConflict, type Db } from "./connect.js";
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+const MIGRATION_TABLE = "migration";
+
+const BOOTSTRAP = `
+DEFINE TABLE IF NOT EXISTS ${MIGRATION_TABLE} SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS name ON ${MIGRATION_TABLE} TYPE string;
+DEFINE FIELD IF NOT EXISTS applied_at ON ${MIGRATION_TABLE} TYPE datetime;
+`;
+
+const MAX_ATTEMPTS = 20;
+
+/** Throws unless every id is a positive whole number, unique, and every migration has a name and sql. */
+export function checkMigrations(migrations: Migration[]): void {
+  const seen = new Map<number, string>();
+  for (const m of migrations) {
+    if (!Number.isInteger(m.id) || m.id < 1) throw new AppError("internal", `migration ${JSON.stringify(m.name)}: id must be a positive whole number (got ${m.id})`);
+    if (!m.name.trim()) throw new AppError("internal", `migration ${m.id}: name must not be empty`);
+    if (!m.sql.trim()) throw new AppError("internal", `migration ${m.id} (${m.name}): sql must not be empty`);
+    const other = seen.get(m.id);
+    if (other !== undefined) throw new AppError("internal", `migration ids must be unique: ${m.id} is used by both ${JSON.stringify(other)} and ${JSON.stringify(m.name)}`);
+    seen.set(m.id, m.name);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const backoff = (attempt: number) => Math.min(20 * 2 ** attempt, 500) * (0.5 + Math.random());
+
+async function isApplied(db: Db, id: number): Promise<boolean> {
+  const rec = await db.select(new RecordId(MIGRATION_TABLE, id));
+  return rec !== undefined && rec !== null;
+}
+
+/** The error that failed the transaction, not the "not executed" echoes of the other statements. */
+function firstCause(responses: QueryResponse[]): Error | undefined {
+  const errors = responses.flatMap((r) => (r.success ? [] : [r.error]));
+  return errors.find((e) => !/not executed due to a failed transaction/i.test(e.message)) ?? errors[0];
+}
+
+async function bootstrap(db: Db): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.query(BOOTSTRAP);
+      return;
+    } catch (err) {
+      if (!isConflict(err) || attempt + 1 >= MAX_ATTEMPTS) throw new AppError("internal", `could not create the ${MIGRATION_TABLE} table: ${(err as Error).message}`, { cause: err });
+      await sleep(backoff(attempt));
+    }
+  }
+}
+
+async function applyOne(db: Db, m: Migration): Promise<boolean> {
+  const body = m.sql.trim().replace(/;+\s*$/, "");
+  const sql = `BEGIN TRANSACTION;\n${body};\nCREATE $migration CONTENT { name: $name, applied_at: time::now() };\nCOMMIT TRANSACTION;`;
+  for (let attempt = 0; ; attempt++) {
+    if (await isApplied(db, m.id)) return false;
+    let cause: Error | undefined;
+    try {
+      const responses = await db.query(sql, { migration: new RecordId(MIGRATION_TABLE, m.id), name: m.name }).responses();
+      cause = firstCause(responses);
+    } catch (err) {
+      cause = err as Error;
+    }
+    if (!cause) return true;
+    // Lost the race to another process: it is applied now, and that is what we wanted.
+    if (await isApplied(db, m.id)) return false;
+    const conflict = isConflict(cause) || /already exists/i.test(cause.message);
+    if (!conflict || attempt + 1 >= MAX_ATTEMPTS) {
+      throw new AppError("internal", `migration ${m.id} (${m.name}) failed: ${cause.message}`, { cause });
+    }
+    await sleep(backoff(attempt));
+  }
+}
+
+/** Applies the migrations not yet recorded, in id order; returns how many this call applied. */
+export async function migrate(db: Db, migrations: Migration[]): Promise<number> {
+  checkMigrations(migrations);
+  await bootstrap(db);
+  let applied = 0;
+  for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
+    if (await applyOne(db, m)) applied++;
+  }
+  return applied;
+}
+
+/** The ids recorded as applied, ascending. */
+export async function appliedMigrations(db: Db): Promise<Array<{ id: number; name: string; applied_at: Date }>> {
+  const [rows] = await db.query<[Array<{ id: RecordId; name: string; applied_at: { toDate(): Date } | Date }>]>(`SELECT * FROM ${MIGRATION_TABLE} ORDER BY id`);
+  return rows.map((r) => ({ id: Number(r.id.id), name: r.name, applied_at: r.applied_at instanceof Date ? r.applied_at : r.applied_at.toDate() }));
+}
