@@ -1,0 +1,38 @@
+// Zero-setup start: with no SURREAL_URL the server finds the local daemon (DB host + workers) in
+// the data dir or starts it detached, waits until it answers, and connects. Several MCP clients on
+// one machine share one daemon; jobs outlive the client that submitted them. If two servers start
+// one at the same moment, the store lock lets only one daemon win; the other exits and both
+// servers connect to the winner.
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync, closeSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Config } from "./config.js";
+import type { Logger } from "./log.js";
+import { connectFromConfig, readHostState, type Db } from "./db/index.js";
+
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), "cli.js");
+
+export async function startDaemonDetached(config: Config, log: Logger): Promise<number | undefined> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const logFd = openSync(path.join(config.dataDir, "daemon.log"), "a", 0o600);
+  try {
+    const child = spawn(process.execPath, [CLI, "daemon", "--data-dir", config.dataDir], {
+      detached: true,
+      stdio: ["ignore", logFd, logFd],
+      env: { ...process.env, PODCAST_MCP_DATA_DIR: config.dataDir },
+    });
+    child.unref();
+    log.info({ pid: child.pid }, "started the local daemon");
+    return child.pid;
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+/** Connect to SURREAL_URL, or to the local daemon (started when none runs). */
+export async function connectOrStartDaemon(config: Config, log: Logger, waitMs = 30_000): Promise<Db> {
+  if (config.surrealUrl) return connectFromConfig(config);
+  if (!(await readHostState(config.dataDir))) await startDaemonDetached(config, log);
+  return connectFromConfig(config, { waitMs });
+}

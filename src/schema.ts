@@ -1,0 +1,6 @@
+// Every migration of every part, in one ordered list: queue 100-199, podcasts 200-299.
+import { allMigrations, type Migration } from "./db/index.js";
+import { queueMigrations } from "./queue/schema.js";
+import { podcastMigrations } from "./podcasts/schema.js";
+
+export const MIGRATIONS: Migration[] = allMigrations([queueMigrations, podcastMigrations]);

@@ -1,0 +1,97 @@
+// `podcast-mcp [serve] [--http [--host H] [--port P]]`: the MCP server. stdio by default (what an
+// MCP client launches); Streamable HTTP with --http. It never runs the pipeline: it validates,
+// writes records, submits jobs and reads state.
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { Config } from "./config.js";
+import { createLogger } from "./log.js";
+import { AppError } from "./errors.js";
+import { connectOrStartDaemon } from "./daemon-client.js";
+import { migrate } from "./db/index.js";
+import { MIGRATIONS } from "./schema.js";
+import { Queue } from "./queue/queue.js";
+import { buildRegistry } from "./worker/commands.js";
+import { PodcastService } from "./podcasts/service.js";
+import { SubscriptionHub } from "./resources/subscriptions.js";
+import { startLiveUpdates } from "./resources/live-updates.js";
+import { buildMcpServer } from "./server.js";
+import { startHttpServer } from "./http/app.js";
+import { isLoopbackBind } from "./http/guard.js";
+
+interface ServeArgs {
+  http: boolean;
+  host: string;
+  port: number;
+}
+
+export function parseServeArgs(args: string[]): ServeArgs {
+  const out: ServeArgs = { http: false, host: "127.0.0.1", port: 3333 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--http") out.http = true;
+    else if (a === "--stdio") out.http = false;
+    else if (a === "--host") out.host = args[++i] ?? "";
+    else if (a === "--port") {
+      const p = Number(args[++i]);
+      if (!Number.isInteger(p) || p < 0 || p > 65535) throw new AppError("invalid_input", "--port: must be a whole number from 0 to 65535");
+      out.port = p;
+    } else throw new AppError("invalid_input", `unknown option for serve: ${a}`);
+  }
+  if (!out.host) throw new AppError("invalid_input", "--host: must name an address");
+  return out;
+}
+
+export async function main(args: string[], config: Config): Promise<number> {
+  const log = createLogger({ level: config.logLevel, file: config.logFile, name: "server" });
+  let opts: ServeArgs;
+  try {
+    opts = parseServeArgs(args);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  if (opts.http && !isLoopbackBind(opts.host) && !config.httpToken) {
+    process.stderr.write(`Refusing to listen on ${opts.host} without PODCAST_MCP_TOKEN: any other bind than loopback needs a bearer token.\n`);
+    return 2;
+  }
+
+  const db = await connectOrStartDaemon(config, log);
+  await migrate(db, MIGRATIONS);
+  const registry = buildRegistry({ db, config, log });
+  const queue = new Queue(db, registry);
+  const podcasts = new PodcastService({ db, queue, config, log });
+  await podcasts.init();
+  const deps = { podcasts, config, log };
+  const hub = new SubscriptionHub(log);
+  const stopLive = await startLiveUpdates(podcasts, hub, log);
+
+  let closeTransport: () => Promise<void>;
+  if (opts.http) {
+    const allowedHosts = (process.env.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const http = await startHttpServer(deps, hub, { host: opts.host, port: opts.port, token: config.httpToken, allowedHosts });
+    log.info({ url: `${http.url}/mcp` }, "MCP over Streamable HTTP");
+    process.stderr.write(`podcast-mcp listening on ${http.url}/mcp\n`);
+    closeTransport = http.close;
+  } else {
+    const handle = serveStdio((ctx) => buildMcpServer(deps, hub, ctx.era), { onerror: (err) => log.debug({ err }, "stdio") });
+    closeTransport = handle.close;
+    // The client closing stdin ends the session: exit rather than linger holding a connection.
+    process.stdin.once("end", () => void shutdown("stdin closed"));
+  }
+
+  let stopping = false;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let resolveDone!: () => void;
+  async function shutdown(reason: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, "shutting down");
+    await closeTransport().catch(() => {});
+    await stopLive().catch(() => {});
+    await db.close().catch(() => {});
+    resolveDone();
+  }
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  await done;
+  return 0;
+}

@@ -1,0 +1,38 @@
+// Builds the McpServer from tools/, resources/ and prompts/. The same factory serves every era:
+// stdio pins one instance per connection, HTTP makes one per request.
+import { createRequire } from "node:module";
+import { McpServer } from "@modelcontextprotocol/server";
+import type { ToolDeps } from "./tools/deps.js";
+import { registerTools } from "./tools/define.js";
+import { TOOLS } from "./tools/index.js";
+import { registerEpisodeResources } from "./resources/episodes.js";
+import { registerJobResources } from "./resources/jobs.js";
+import { registerProfileResources } from "./resources/profiles.js";
+import { registerNotebookResources } from "./resources/notebooks.js";
+import { registerPrompts } from "./prompts/index.js";
+import type { SubscriptionHub } from "./resources/subscriptions.js";
+
+const VERSION: string = createRequire(import.meta.url)("../package.json").version;
+
+export const INSTRUCTIONS =
+  "podcast-mcp turns text, notebooks, files and web pages into multi-speaker podcast episodes (MP3 with chapters and a timed transcript). " +
+  "Call generate_podcast: it returns a job_id at once. Then call get_job_status with wait_seconds (or subscribe to podcast://jobs/{job_id}) until the status is completed, " +
+  "and read podcast://episodes/{episode_id}. A failed or canceled episode resumes with retry_episode without redoing finished work.";
+
+export function buildMcpServer(deps: ToolDeps, hub: SubscriptionHub | undefined, era: "legacy" | "modern"): McpServer {
+  const server = new McpServer(
+    { name: "podcast-mcp", title: "Podcast MCP", version: VERSION },
+    {
+      capabilities: { tools: {}, resources: { subscribe: true, listChanged: true }, prompts: {}, completions: {} },
+      instructions: INSTRUCTIONS,
+    },
+  );
+  registerTools(server, TOOLS, deps);
+  registerEpisodeResources(server, deps);
+  registerJobResources(server, deps);
+  registerProfileResources(server, deps);
+  registerNotebookResources(server, deps);
+  registerPrompts(server);
+  hub?.attach(server, era);
+  return server;
+}

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { defineTool } from "./define.js";
+import { NotebookId, Source } from "./schemas.js";
+
+export const addSource = defineTool({
+  name: "add_source",
+  title: "Add a source to a notebook",
+  description: "Add one source to a notebook: pasted text or markdown ({text}), a local file ({file}: .txt, .md, .html) or a web page ({url}); its plain text is extracted and stored now.",
+  input: z.object({ notebook_id: NotebookId, source: Source }).strict(),
+  output: z.object({ id: z.string(), notebook_id: z.string() }).passthrough(),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  run: ({ notebook_id, source }, { podcasts }) => podcasts.addSource(notebook_id, source),
+});
