@@ -79,8 +79,8 @@ export async function main(args: string[], config: Config): Promise<number> {
   }
 
   let stopping = false;
+  let resolveDone: () => void = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  let resolveDone!: () => void;
   async function shutdown(reason: string): Promise<void> {
     if (stopping) return;
     stopping = true;

@@ -1,0 +1,57 @@
+// A caller's source ({text} | {file} | {url}) → plain text, through the pipeline's one extractor,
+// so notebooks, generate_podcast and the generate CLI refuse the same things with the same words.
+import { AppError, invalidInput } from "../errors.js";
+import { extractText, type ExtractedText, type Source } from "../pipeline/content/index.js";
+import type { SourceInput } from "./validation.js";
+
+export type SourceKind = "text" | "markdown" | "file" | "url";
+
+export interface ExtractedSource extends ExtractedText {
+  kind: SourceKind;
+  title: string;
+  url: string | undefined;
+  fileName: string | undefined;
+}
+
+/** Pasted text that uses markdown syntax (headings, lists, links, emphasis, fences) is read as markdown. */
+export function looksLikeMarkdown(text: string): boolean {
+  return /^(#{1,6}\s|\s*[-*+]\s|\s*\d+\.\s|```|>\s)|\*\*[^*]+\*\*|\[[^\]]+\]\([^)]+\)/m.test(text);
+}
+
+export function toExtractorSource(s: SourceInput): { source: Source; kind: SourceKind } {
+  if ("text" in s) {
+    if (!s.text.trim()) throw invalidInput("text", "must not be empty");
+    const kind = looksLikeMarkdown(s.text) ? "markdown" : "text";
+    return { source: { kind, text: s.text, title: s.title }, kind };
+  }
+  if ("file" in s) return { source: { kind: "file", path: s.file }, kind: "file" };
+  return { source: { kind: "url", url: s.url }, kind: "url" };
+}
+
+export async function extractSource(s: SourceInput, field: string, maxChars?: number): Promise<ExtractedSource> {
+  const { source, kind } = toExtractorSource(s);
+  let got: ExtractedText;
+  try {
+    got = await extractText(source, maxChars === undefined ? {} : { maxChars });
+  } catch (err) {
+    // Prefix the caller's field (e.g. sources[2]) so they know which source broke which rule.
+    if (err instanceof AppError && err.kind === "invalid_input") {
+      const inner = err.field ?? "source";
+      const message = err.message.startsWith(`${inner}: `) ? err.message.slice(inner.length + 2) : err.message;
+      throw new AppError("invalid_input", `${field}.${inner}: ${message}`, { field: `${field}.${inner}`, cause: err });
+    }
+    throw err;
+  }
+  return {
+    ...got,
+    kind,
+    title: (s.title ?? got.title ?? "").trim().slice(0, 200),
+    url: kind === "url" ? got.origin : undefined,
+    fileName: kind === "file" ? got.origin : undefined,
+  };
+}
+
+/** Several texts as one, each under its title, in order. */
+export function joinTexts(parts: { title: string; text: string }[]): string {
+  return parts.map((p) => (p.title ? `${p.title}\n\n${p.text}` : p.text)).join("\n\n");
+}

@@ -1,0 +1,24 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { classifySource, parseGenerateArgs } from "../../src/podcasts/generate-cli.js";
+import { ROOT } from "../helpers/procs.js";
+
+describe("generate arguments", () => {
+  it("an existing file is a file, http(s) is a URL, anything else is text", () => {
+    expect(classifySource("test/fixtures/page.md", ROOT)).toEqual({ file: path.join(ROOT, "test", "fixtures", "page.md") });
+    expect(classifySource("https://example.org/a", ROOT)).toEqual({ url: "https://example.org/a" });
+    expect(classifySource("HTTP://example.org", ROOT)).toEqual({ url: "HTTP://example.org" });
+    expect(classifySource("test/fixtures/missing.md", ROOT)).toEqual({ text: "test/fixtures/missing.md" });
+    expect(classifySource("test/fixtures", ROOT)).toEqual({ text: "test/fixtures" }); // a directory is not a file
+    expect(classifySource("Plain words here.", ROOT)).toEqual({ text: "Plain words here." });
+  });
+
+  it("reads options in both forms and refuses unknown ones", () => {
+    const a = parseGenerateArgs(["hello", "--profile", "solo_expert", "--name=My show", "--speakers", "duo", "--briefing", "be brief", "--language", "de", "--", "--not-a-flag"]);
+    expect(a).toMatchObject({ profile: "solo_expert", name: "My show", speakers: "duo", briefing: "be brief", language: "de", help: false });
+    expect(a.sources).toEqual([{ text: "hello" }, { text: "--not-a-flag" }]);
+    expect(parseGenerateArgs(["x"]).profile).toBe("tech_discussion");
+    expect(() => parseGenerateArgs(["x", "--bogus"])).toThrow("unknown option for generate: --bogus");
+    expect(() => parseGenerateArgs(["x", "--profile"])).toThrow("--profile: needs a value");
+  });
+});

@@ -1,0 +1,76 @@
+// Stopping an episode part-way keeps what was done: the outline and transcript checkpoints on the
+// episode and every clip already spoken in the speech cache. The next run starts from there.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEpisode, prepareEpisode } from "../../src/podcasts/episodes.js";
+import { createProviders } from "../../src/podcasts/providers.js";
+import { runEpisode } from "../../src/podcasts/run-episode.js";
+import { silentLogger } from "../../src/log.js";
+import { stopAll, tmpDataDir } from "../helpers/procs.js";
+import { caught, setup, type Setup } from "./support.js";
+
+let s: Setup;
+beforeAll(async () => {
+  s = await setup(tmpDataDir());
+});
+afterAll(async () => {
+  await s.db.close();
+  await stopAll();
+});
+
+const content = [
+  "Bees live in colonies. A colony has one queen and thousands of workers.",
+  "Workers collect nectar and pollen. They tell each other where flowers are by dancing.",
+  "Honey is nectar that bees have dried and stored in wax cells.",
+  "In winter the colony clusters together to stay warm.",
+].join("\n\n");
+
+describe("resume after a stop", () => {
+  it("a run canceled during speech leaves checkpoints and cached clips; the next run reuses them", async () => {
+    const providers = createProviders(s.config, silentLogger);
+    const prepared = await prepareEpisode(s.db, s.config, providers, { episode_profile: "solo_expert", episode_name: "Bees", content });
+    const id = String((await createEpisode(s.db, prepared)).id);
+    const deps = { db: s.db, config: s.config, log: silentLogger, providers };
+
+    // Cancel once two turns have been spoken.
+    const ac = new AbortController();
+    const stages: string[] = [];
+    const first = await caught(() =>
+      runEpisode(deps, id, {
+        signal: ac.signal,
+        log: silentLogger,
+        progress: (_f, stage, message) => {
+          stages.push(stage);
+          if (stage === "speech" && /turn 2\//.test(message)) ac.abort();
+        },
+      }),
+    );
+    expect(first.kind).toBe("canceled");
+    expect(stages).toContain("speech");
+    expect(stages).not.toContain("audio");
+    const [[stopped]] = await s.db
+      .query<[{ status: string; checkpoints: { outline?: unknown; transcript?: unknown[] }; audio_file?: string }[]]>("SELECT * FROM type::record('episode', $id)", { id })
+      .collect();
+    expect(stopped!.status).toBe("canceled");
+    expect(stopped!.checkpoints.outline).toBeDefined();
+    const turns = stopped!.checkpoints.transcript!;
+    expect(turns.length).toBeGreaterThan(2);
+    expect(stopped!.audio_file).toBeUndefined();
+
+    // Mark the checkpointed transcript: if the next run used it, the marker is what gets spoken.
+    const marked = "This sentence comes from the checkpoint.";
+    await s.db.query("UPDATE type::record('episode', $id) SET checkpoints.transcript[$last].text = $marked", { id, last: turns.length - 1, marked }).collect();
+    (turns[turns.length - 1] as { text: string }).text = marked;
+
+    const result = await runEpisode(deps, id, { signal: new AbortController().signal, log: silentLogger, progress: () => {} });
+    expect(result.duration).toBeGreaterThan(1);
+    const [[done]] = await s.db
+      .query<[{ status: string; stats: { turns: number; synthesized: number; cached: number }; transcript: { text: string }[] }[]]>("SELECT * FROM type::record('episode', $id)", { id })
+      .collect();
+    expect(done!.status).toBe("completed");
+    expect(done!.stats.turns).toBe(turns.length);
+    expect(done!.stats.cached).toBeGreaterThanOrEqual(2);
+    expect(done!.transcript.at(-1)!.text).toBe(marked);
+    expect(done!.stats.synthesized).toBe(turns.length - done!.stats.cached);
+    expect(done!.transcript.map((t) => t.text)).toEqual(turns.map((t) => (t as { text: string }).text));
+  });
+});

@@ -1,0 +1,48 @@
+// Real parts for the domain tests: an embedded SurrealDB (mem:// or rocksdb:// in a temp dir)
+// with every migration, the real queue, and the service over them. No provider keys: the
+// built-in writer and voices do the work.
+import { loadConfig, type Config } from "../../src/config.js";
+import { connect, migrate, type Db } from "../../src/db/index.js";
+import { silentLogger } from "../../src/log.js";
+import { CommandRegistry, Queue } from "../../src/queue/index.js";
+import { MIGRATIONS } from "../../src/schema.js";
+import { generatePodcastCommand } from "../../src/podcasts/command.js";
+import { PodcastService } from "../../src/podcasts/service.js";
+
+export interface Setup {
+  db: Db;
+  config: Config;
+  registry: CommandRegistry;
+  queue: Queue;
+  service: PodcastService;
+}
+
+let counter = 0;
+
+export async function setup(dataDir: string, url = "mem://", env: Record<string, string> = {}): Promise<Setup> {
+  const config = loadConfig({ LOG_LEVEL: "silent", ...env }, { dataDir });
+  // A database per setup: mem:// stores are per process, so name them apart.
+  const db = await connect({ url, namespace: "test", database: `db${process.pid}_${counter++}` });
+  await migrate(db, MIGRATIONS);
+  const registry = new CommandRegistry().register(generatePodcastCommand({ db, config, log: silentLogger }));
+  const queue = new Queue(db, registry);
+  const service = new PodcastService({ db, queue, config, log: silentLogger });
+  await service.init();
+  return { db, config, registry, queue, service };
+}
+
+export async function count(db: Db, table: string): Promise<number> {
+  const [rows] = await db.query<[{ n: number }[]]>("SELECT count() AS n FROM type::table($t) GROUP ALL", { t: table }).collect();
+  return rows?.[0]?.n ?? 0;
+}
+
+/** Runs `fn` and returns the AppError it threw (fails the test if it did not throw). */
+export async function caught(fn: () => Promise<unknown>): Promise<{ kind: string; message: string; field: string | undefined }> {
+  try {
+    await fn();
+  } catch (err) {
+    const e = err as { kind?: string; message: string; field?: string };
+    return { kind: e.kind ?? "none", message: e.message, field: e.field };
+  }
+  throw new Error("expected an error, but the call succeeded");
+}
