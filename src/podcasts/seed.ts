@@ -32,8 +32,8 @@ export const SEED_SPEAKER_PROFILES: SpeakerProfile[] = [
     tts_provider: "auto",
     tts_model: "",
     speakers: [
-      { name: "Morgan", voice_id: "slt", backstory: "Business journalist who moderates panels.", personality: "Keeps the discussion moving; asks for numbers and consequences." },
-      { name: "Priya", voice_id: "rms", backstory: "Financial analyst covering technology companies.", personality: "Data-driven, cautious about hype." },
+      { name: "Morgan", voice_id: "rms", backstory: "Business journalist who moderates panels.", personality: "Keeps the discussion moving; asks for numbers and consequences." },
+      { name: "Priya", voice_id: "slt", backstory: "Financial analyst covering technology companies.", personality: "Data-driven, cautious about hype." },
       { name: "Jordan", voice_id: "awb", backstory: "Founder who has started and sold two companies.", personality: "Optimistic, speaks from experience, likes bold calls." },
     ],
   },
