@@ -39,7 +39,11 @@ export const EnvSchema = z.object({
   LOG_FILE: optionalString,
   PODCAST_MCP_WORKERS: intIn(0, 64, 2),
   PODCAST_MCP_CONCURRENCY: intIn(1, 64, 2),
+  PODCAST_MCP_LEASE_MS: intIn(200, 3_600_000, 30_000),
+  PODCAST_MCP_POLL_MS: intIn(10, 60_000, 1_000),
+  PODCAST_MCP_GRACE_MS: intIn(0, 600_000, 10_000),
   PODCAST_MCP_TOKEN: optionalString,
+  PODCAST_MCP_ALLOWED_HOSTS: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
   ELEVENLABS_API_KEY: optionalString,
@@ -61,7 +65,15 @@ export interface Config {
   workers: number;
   /** Jobs one worker process runs at once. */
   concurrency: number;
+  /** How long a worker's claim on a job lasts without a heartbeat. */
+  leaseMs: number;
+  /** Poll interval: the backstop for the LIVE query that wakes workers. */
+  pollMs: number;
+  /** How long a stopping worker may finish its jobs before handing them back. */
+  graceMs: number;
   httpToken: string | undefined;
+  /** Extra Host names the HTTP server accepts (behind a proxy, say). */
+  allowedHosts: string[];
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
   elevenlabs: { apiKey: string | undefined; baseUrl: string | undefined };
 }
@@ -92,7 +104,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logFile: e.LOG_FILE,
     workers: overrides.workers ?? e.PODCAST_MCP_WORKERS,
     concurrency: overrides.concurrency ?? e.PODCAST_MCP_CONCURRENCY,
+    leaseMs: e.PODCAST_MCP_LEASE_MS,
+    pollMs: e.PODCAST_MCP_POLL_MS,
+    graceMs: e.PODCAST_MCP_GRACE_MS,
     httpToken: e.PODCAST_MCP_TOKEN,
+    allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
     elevenlabs: { apiKey: e.ELEVENLABS_API_KEY, baseUrl: e.ELEVENLABS_BASE_URL },
   };

@@ -66,8 +66,7 @@ export async function main(args: string[], config: Config): Promise<number> {
 
   let closeTransport: () => Promise<void>;
   if (opts.http) {
-    const allowedHosts = (process.env.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-    const http = await startHttpServer(deps, hub, { host: opts.host, port: opts.port, token: config.httpToken, allowedHosts });
+    const http = await startHttpServer(deps, hub, { host: opts.host, port: opts.port, token: config.httpToken, allowedHosts: config.allowedHosts });
     log.info({ url: `${http.url}/mcp` }, "MCP over Streamable HTTP");
     process.stderr.write(`podcast-mcp listening on ${http.url}/mcp\n`);
     closeTransport = http.close;

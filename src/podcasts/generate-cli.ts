@@ -12,7 +12,7 @@ import { createEpisode, prepareEpisode } from "./episodes.js";
 import { createProgressBar } from "./progress-bar.js";
 import { createProviders } from "./providers.js";
 import { runEpisode } from "./run-episode.js";
-import { podcastMigrations } from "./schema.js";
+import { MIGRATIONS } from "../schema.js";
 import { seedProfiles } from "./seed.js";
 import type { SourceInput } from "./validation.js";
 
@@ -110,7 +110,7 @@ export async function main(args: string[], config: Config): Promise<number> {
   let db: Db | undefined;
   try {
     db = await openDb(config);
-    await migrate(db, podcastMigrations);
+    await migrate(db, MIGRATIONS);
     await seedProfiles(db);
     const providers = createProviders(config, log);
     const prepared = await prepareEpisode(db, config, providers, {

@@ -1,0 +1,159 @@
+// The client side of the queue: submit, read, cancel, watch, requeue. The MCP server uses this;
+// it never runs handlers (that is src/worker, through ./lease.ts).
+import { Table } from "surrealdb";
+import type { Db } from "../db/connect.js";
+import { AppError, invalidInput, notFound } from "../errors.js";
+import { CommandRegistry, retryPolicyOf } from "./command.js";
+import { isConflict, sleep, withConflictRetry } from "./db-retry.js";
+import { jobIdString, jobRecordId, parseJobId } from "./job-id.js";
+import { toJobStatus, type CommandRow, type JobStatus } from "./job-status.js";
+import { PRIORITY_MAX, PRIORITY_MIN, claimKey, claimKeySql } from "./schema.js";
+
+export { parseJobId };
+export type { JobStatus };
+
+export interface SubmitOptions {
+  priority?: number;
+  idempotencyKey?: string;
+  runAfter?: Date;
+  maxAttempts?: number;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+function zodField(path: PropertyKey[]): string {
+  return ["args", ...path.map(String)].join(".");
+}
+
+export class Queue {
+  readonly #db: Db;
+  readonly #registry: CommandRegistry;
+  readonly #app: string;
+
+  constructor(db: Db, registry: CommandRegistry, opts: { app?: string } = {}) {
+    this.#db = db;
+    this.#registry = registry;
+    this.#app = opts.app ?? "podcast-mcp";
+  }
+
+  async submit(name: string, args: unknown, opts: SubmitOptions = {}): Promise<{ job_id: string; created: boolean }> {
+    const def = this.#registry.get(name);
+    if (!def) throw invalidInput("name", `unknown command "${String(name)}"; known commands: ${this.#registry.names().join(", ")}`);
+    const parsed = def.input.safeParse(args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw invalidInput(zodField(issue.path), issue.message);
+    }
+    const priority = opts.priority ?? 0;
+    if (!Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
+      throw invalidInput("priority", `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`);
+    }
+    const maxAttempts = opts.maxAttempts ?? retryPolicyOf(def).maxAttempts;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
+      throw invalidInput("max_attempts", "must be a whole number from 1 to 100");
+    }
+    const runAfter = opts.runAfter ?? new Date();
+    if (!(runAfter instanceof Date) || Number.isNaN(runAfter.getTime())) throw invalidInput("run_after", "must be a valid date");
+    const key = opts.idempotencyKey;
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw invalidInput("idempotency_key", "must be 1 to 200 printable ASCII characters without spaces");
+    }
+    const content = {
+      app: this.#app,
+      name,
+      args: parsed.data ?? {},
+      status: "pending",
+      attempts: 0,
+      max_attempts: maxAttempts,
+      priority,
+      ...(runAfter.getTime() > Date.now() ? { lane: "delayed", n: runAfter.getTime() } : { lane: "ready", n: claimKey(priority, runAfter) }),
+      run_after: runAfter,
+      cancel_requested: false,
+      ...(key !== undefined ? { idempotency_key: key } : {}),
+    };
+    for (let attempt = 1; ; attempt++) {
+      if (key !== undefined) {
+        const existing = await this.#byKey(key);
+        if (existing) return { job_id: existing, created: false };
+      }
+      try {
+        const [rows] = await this.#db.query<[CommandRow[]]>("CREATE command CONTENT $content RETURN id", { content }).collect();
+        return { job_id: jobIdString(rows[0]!.id), created: true };
+      } catch (err) {
+        // Two submits with one key raced: the unique index (or a write conflict) stopped one.
+        // Look again: the winner's job is the answer.
+        const lost = isConflict(err) || (key !== undefined && err instanceof Error && /already contains/.test(err.message));
+        if (!lost || attempt >= 8) throw err;
+        await sleep(Math.random() * 5 * attempt);
+      }
+    }
+  }
+
+  async #byKey(key: string): Promise<string | undefined> {
+    const [rows] = await this.#db.query<[CommandRow[]]>("SELECT id FROM command WHERE idempotency_key = $key LIMIT 1", { key }).collect();
+    return rows[0] ? jobIdString(rows[0].id) : undefined;
+  }
+
+  async status(jobId: string): Promise<JobStatus> {
+    const id = jobRecordId(jobId);
+    const [rows] = await this.#db.query<[CommandRow[]]>("SELECT * FROM $id", { id }).collect();
+    if (!rows[0]) throw notFound("job", jobId);
+    return toJobStatus(rows[0]);
+  }
+
+  /** Pending → canceled at once. Running → flag the handler sees (heartbeat) and ends canceled. */
+  async cancel(jobId: string): Promise<JobStatus> {
+    const id = jobRecordId(jobId);
+    const [, , rows] = await withConflictRetry(() =>
+      this.#db
+        .query<[unknown, unknown, CommandRow[]]>(
+          `UPDATE $id SET status = 'canceled', lane = 'done', cancel_requested = true, error_message = 'canceled before it started',
+             error_kind = 'canceled', finished = time::now(), updated = time::now() WHERE status = 'pending';
+           UPDATE $id SET cancel_requested = true, updated = time::now() WHERE status = 'running';
+           SELECT * FROM $id;`,
+          { id },
+        )
+        .collect(),
+    );
+    if (!rows[0]) throw notFound("job", jobId);
+    return toJobStatus(rows[0]);
+  }
+
+  /** Failed, canceled, or running with an expired lease → pending with fresh attempts. */
+  async requeue(jobId: string): Promise<JobStatus> {
+    const id = jobRecordId(jobId);
+    const now = new Date();
+    const [rows] = await withConflictRetry(() =>
+      this.#db
+        .query<[CommandRow[]]>(
+          `UPDATE $id SET status = 'pending', lane = 'ready', attempts = 0, cancel_requested = false, run_after = $now,
+             n = ${claimKeySql("$now_ms")}, lease_owner = NONE, lease_until = NONE,
+             error_message = NONE, error_kind = NONE, result = NONE, progress = NONE, started = NONE, finished = NONE,
+             updated = time::now()
+           WHERE status IN ['failed', 'canceled'] OR (status = 'running' AND lease_until < time::now()) RETURN AFTER`,
+          { id, now, now_ms: now.getTime() },
+        )
+        .collect(),
+    );
+    if (rows[0]) return toJobStatus(rows[0]);
+    const current = await this.status(jobId);
+    throw new AppError("conflict", `job ${jobId} is ${current.status}; only a failed or canceled job (or one whose worker died) can be requeued`, {
+      field: "job_id",
+    });
+  }
+
+  /** LIVE subscription on one job (or all when jobId omitted): calls back on every change. */
+  async watch(jobId: string | undefined, onChange: (s: JobStatus) => void): Promise<() => Promise<void>> {
+    const only = jobId === undefined ? undefined : jobIdString(jobRecordId(jobId));
+    const sub = await this.#db.live(new Table("command"));
+    const unsubscribe = sub.subscribe((msg) => {
+      if (msg.action === "KILLED" || msg.action === "DELETE") return;
+      if (only !== undefined && jobIdString(msg.recordId) !== only) return;
+      onChange(toJobStatus({ ...msg.value, id: msg.recordId }));
+    });
+    return async () => {
+      unsubscribe();
+      await sub.kill();
+    };
+  }
+}

@@ -1,0 +1,88 @@
+// The `command` table. Claims read the (lane, n) index in order. `lane` splits `pending` into
+// `ready` (runnable now) and `delayed` (run_after in the future), and groups `running` and `done`.
+// In `ready`, `n` is the claim key (priority first, then the time the job became runnable), so
+// "oldest runnable first, by priority" is a forward index scan of one prefix that stops after a few
+// rows however many jobs have finished. In `delayed`, `n` is run_after in ms; workers move due
+// jobs to `ready`. Why not `WHERE status = 'pending' AND run_after <= now`: SurrealDB 3.0.2 pushes
+// the LIMIT into the index scan *before* that filter, so a few delayed jobs at the head of the
+// index hide every runnable one behind them (measured: 10 delayed + 1 due → the claim saw none).
+
+import type { Migration } from "../db/migrations.js";
+
+/** Ids 100–199 belong to the queue. */
+export type QueueMigration = Migration;
+
+export const JOB_STATUSES = ["pending", "running", "completed", "failed", "canceled"] as const;
+export type JobStatusName = (typeof JOB_STATUSES)[number];
+
+const statuses = JOB_STATUSES.map((s) => `'${s}'`).join(", ");
+
+/** Where a job sits in the claim index; see the header. */
+export const LANES = ["ready", "delayed", "running", "done"] as const;
+export type Lane = (typeof LANES)[number];
+const lanes = `[${LANES.map((l) => `'${l}'`).join(", ")}]`;
+
+export const queueMigrations: QueueMigration[] = [
+  {
+    id: 100,
+    name: "command table",
+    sql: `
+DEFINE TABLE IF NOT EXISTS command SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS app ON command TYPE string;
+DEFINE FIELD IF NOT EXISTS name ON command TYPE string;
+DEFINE FIELD IF NOT EXISTS args ON command TYPE object FLEXIBLE;
+DEFINE FIELD IF NOT EXISTS status ON command TYPE string ASSERT $value IN [${statuses}];
+DEFINE FIELD IF NOT EXISTS attempts ON command TYPE int DEFAULT 0;
+DEFINE FIELD IF NOT EXISTS max_attempts ON command TYPE int ASSERT $value >= 1;
+DEFINE FIELD IF NOT EXISTS priority ON command TYPE int DEFAULT 0;
+DEFINE FIELD IF NOT EXISTS lane ON command TYPE string ASSERT $value IN ${lanes};
+DEFINE FIELD IF NOT EXISTS n ON command TYPE int;
+DEFINE FIELD IF NOT EXISTS run_after ON command TYPE datetime;
+DEFINE FIELD IF NOT EXISTS lease_owner ON command TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS lease_until ON command TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS cancel_requested ON command TYPE bool DEFAULT false;
+DEFINE FIELD IF NOT EXISTS progress ON command TYPE option<object>;
+DEFINE FIELD IF NOT EXISTS progress.fraction ON command TYPE number;
+DEFINE FIELD IF NOT EXISTS progress.stage ON command TYPE string;
+DEFINE FIELD IF NOT EXISTS progress.message ON command TYPE string;
+DEFINE FIELD IF NOT EXISTS result ON command TYPE any;
+DEFINE FIELD IF NOT EXISTS error_message ON command TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS error_kind ON command TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS idempotency_key ON command TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS created ON command TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS updated ON command TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS started ON command TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS finished ON command TYPE option<datetime>;
+-- Keep this the only index that starts with lane: with a second one (lane, …) the planner may pick
+-- that one and sort the whole prefix. Reaping scans lane = 'running' here (workers × concurrency rows).
+DEFINE INDEX IF NOT EXISTS command_claim ON command FIELDS lane, n;
+DEFINE INDEX IF NOT EXISTS command_idempotency ON command FIELDS idempotency_key UNIQUE;
+`,
+  },
+  {
+    id: 101,
+    name: "run_log table (test command `record`: one row per handler run)",
+    sql: `
+DEFINE TABLE IF NOT EXISTS run_log SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS job ON run_log TYPE string;
+DEFINE FIELD IF NOT EXISTS attempt ON run_log TYPE int;
+DEFINE FIELD IF NOT EXISTS worker ON run_log TYPE string;
+DEFINE FIELD IF NOT EXISTS at ON run_log TYPE datetime DEFAULT time::now();
+`,
+  },
+];
+
+/** Priority range: keeps the claim key `n` inside a float64's exact integers until year 2109. */
+export const PRIORITY_MIN = -100;
+export const PRIORITY_MAX = 100;
+const MS_SPAN = 2 ** 42;
+
+/** Claim order: higher priority first, then earlier runnable time. */
+export function claimKey(priority: number, runAfter: Date): number {
+  return (PRIORITY_MAX - priority) * MS_SPAN + runAfter.getTime();
+}
+
+/** The same key computed in SurrealQL from the row's own priority and a bound ms value. */
+export function claimKeySql(msParam: string): string {
+  return `(${PRIORITY_MAX} - priority) * ${MS_SPAN} + ${msParam}`;
+}

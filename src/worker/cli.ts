@@ -1,0 +1,60 @@
+// `podcast-mcp worker [--concurrency N]`: connects (SURREAL_URL or the local DB host), applies
+// migrations, runs jobs. SIGTERM/SIGINT: stop claiming, finish or release running jobs within the
+// grace period, exit 0.
+// Env (beyond config): PODCAST_MCP_LEASE_MS, PODCAST_MCP_POLL_MS, PODCAST_MCP_GRACE_MS.
+import type { Config } from "../config.js";
+import { connectFromConfig, migrate } from "../db/index.js";
+import { invalidInput } from "../errors.js";
+import { createLogger } from "../log.js";
+import { buildRegistry } from "./commands.js";
+import { MIGRATIONS } from "../schema.js";
+import { Worker } from "./worker.js";
+
+export function intFlag(args: string[], flag: string, min: number, max: number): number | undefined {
+  const i = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (i < 0) return undefined;
+  const raw = args[i]!.includes("=") ? args[i]!.slice(flag.length + 1) : args[i + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw invalidInput(flag, `must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw ?? null)})`);
+  return n;
+}
+
+
+export async function main(args: string[], config: Config): Promise<number> {
+  const log = createLogger({ level: config.logLevel, ...(config.logFile ? { file: config.logFile } : {}), name: "worker" });
+  let concurrency: number, leaseMs: number, pollMs: number, graceMs: number;
+  try {
+    concurrency = intFlag(args, "--concurrency", 1, 64) ?? config.concurrency;
+    leaseMs = config.leaseMs;
+    pollMs = config.pollMs;
+    graceMs = config.graceMs;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  // `on`, not `once`: a second signal (a process group's, or an impatient user's) must not kill
+  // the process half-way through handing its jobs back.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.on("SIGTERM", () => resolve());
+    process.on("SIGINT", () => resolve());
+    // Started by the daemon: its IPC channel closes when it dies (even by SIGKILL), and a worker
+    // without its supervisor would otherwise live on beside the workers of the next daemon.
+    if (process.send) process.once("disconnect", () => resolve());
+  });
+  const db = await connectFromConfig(config, { waitMs: 10_000 });
+  await migrate(db, MIGRATIONS);
+  const worker = new Worker({ db, registry: buildRegistry({ db, config, log }), concurrency, leaseMs, pollMs, log });
+  await worker.start();
+  await stopRequested;
+  log.info({ graceMs }, "stopping: no new claims; finishing running jobs");
+  // With the database gone (a dead DB host), the final writes can wait forever: leave anyway after
+  // the grace period; the leases of any jobs still held expire and other workers take them back.
+  setTimeout(() => {
+    log.warn("could not hand jobs back in time (database unreachable?); exiting, their leases will expire");
+    process.exit(0);
+  }, graceMs + 5_000).unref();
+  await worker.stop(graceMs);
+  await db.close().catch(() => undefined);
+  if (process.connected) process.disconnect();
+  return 0;
+}

@@ -1,0 +1,86 @@
+// Keeps N worker processes alive: one that exits while we are not stopping is started again after
+// a backoff that grows while it keeps dying young and resets once it has run a while.
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Logger } from "../log.js";
+
+export interface SupervisorOptions {
+  count: number;
+  /** argv after process.execPath (the script and its arguments). */
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** Restart backoff: base, cap, and how long a run must last to reset it. */
+  backoff?: { baseMs: number; maxMs: number; healthyAfterMs: number };
+}
+
+interface Slot {
+  index: number;
+  child: ChildProcess | undefined;
+  startedAt: number;
+  failures: number;
+  timer: NodeJS.Timeout | undefined;
+  exited: Promise<void>;
+}
+
+export class Supervisor {
+  readonly #opts: SupervisorOptions;
+  readonly #backoff: { baseMs: number; maxMs: number; healthyAfterMs: number };
+  readonly #slots: Slot[] = [];
+  #stopping = false;
+  /** How many times a worker was restarted after dying (for logs and tests). */
+  restarts = 0;
+
+  constructor(opts: SupervisorOptions) {
+    this.#opts = opts;
+    this.#backoff = opts.backoff ?? { baseMs: 500, maxMs: 30_000, healthyAfterMs: 30_000 };
+  }
+
+  pids(): number[] {
+    return this.#slots.flatMap((s) => (s.child?.pid !== undefined && s.child.exitCode === null && s.child.signalCode === null ? [s.child.pid] : []));
+  }
+
+  start(): void {
+    for (let i = 0; i < this.#opts.count; i++) {
+      const slot: Slot = { index: i, child: undefined, startedAt: 0, failures: 0, timer: undefined, exited: Promise.resolve() };
+      this.#slots.push(slot);
+      this.#spawn(slot);
+    }
+  }
+
+  #spawn(slot: Slot): void {
+    slot.timer = undefined;
+    if (this.#stopping) return;
+    // Workers write logs to stderr; their stdout goes to our stderr too, so the daemon prints nothing
+    // on stdout. The IPC channel carries no messages: its closing tells a worker that we are gone.
+    const child = spawn(process.execPath, this.#opts.argv, { env: this.#opts.env, stdio: ["ignore", 2, 2, "ipc"] });
+    slot.child = child;
+    slot.startedAt = Date.now();
+    slot.exited = new Promise<void>((resolve) =>
+      child.once("exit", (code, signal) => {
+        resolve();
+        if (this.#stopping) return;
+        const ranMs = Date.now() - slot.startedAt;
+        slot.failures = ranMs >= this.#backoff.healthyAfterMs ? 1 : slot.failures + 1;
+        const delay = Math.min(this.#backoff.maxMs, this.#backoff.baseMs * 2 ** (slot.failures - 1));
+        this.#opts.log.warn({ worker: slot.index, pid: child.pid, code, signal, ranMs, restartInMs: delay }, "worker exited; restarting");
+        this.restarts++;
+        slot.timer = setTimeout(() => this.#spawn(slot), delay);
+      }),
+    );
+    child.once("error", (err) => this.#opts.log.error({ err, worker: slot.index }, "worker could not start"));
+    this.#opts.log.info({ worker: slot.index, pid: child.pid }, "worker started");
+  }
+
+  /** SIGTERM every worker, SIGKILL whoever is still there after killAfterMs. */
+  async stop(killAfterMs: number): Promise<void> {
+    this.#stopping = true;
+    for (const s of this.#slots) if (s.timer) clearTimeout(s.timer);
+    const live = this.#slots.filter((s) => s.child && s.child.exitCode === null && s.child.signalCode === null);
+    for (const s of live) s.child!.kill("SIGTERM");
+    const kill = setTimeout(() => {
+      for (const s of live) if (s.child!.exitCode === null && s.child!.signalCode === null) s.child!.kill("SIGKILL");
+    }, killAfterMs);
+    await Promise.all(live.map((s) => s.exited));
+    clearTimeout(kill);
+  }
+}

@@ -1,0 +1,291 @@
+// The worker loop: claims jobs up to `concurrency`, runs their handlers, keeps their leases alive,
+// takes back jobs whose worker died, and turns each handler's outcome into the job's final state.
+// It wakes on a LIVE query when a job arrives and polls as a backstop (LIVE notifications are
+// not replayed after a reconnect, and jobs made before the subscription exist too).
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { Table, type LiveSubscription } from "surrealdb";
+import type { Db } from "../db/connect.js";
+import { AppError, errorKind, errorMessage } from "../errors.js";
+import type { Logger } from "../log.js";
+import { retryPolicyOf, type CommandDef, type CommandRegistry, type JobContext } from "../queue/command.js";
+import { sleep } from "../queue/db-retry.js";
+import { LeaseStore, type Lease } from "../queue/lease.js";
+import { progressWriter } from "./progress-writer.js";
+
+export interface WorkerOptions {
+  db: Db;
+  registry: CommandRegistry;
+  concurrency: number;
+  leaseMs?: number;
+  pollMs?: number;
+  log: Logger;
+  workerId?: string;
+}
+
+type EndReason = "canceled" | "lost" | "shutdown";
+
+interface Running {
+  lease: Lease;
+  ac: AbortController;
+  reason: EndReason | undefined;
+  /** The handler returned or threw: its final write is under way, so heartbeats leave it alone. */
+  settling: boolean;
+  done: Promise<void>;
+}
+
+export const DEFAULT_LEASE_MS = 30_000;
+export const DEFAULT_POLL_MS = 1_000;
+/** How long a final write (complete, fail, release) keeps trying while the database is unreachable. */
+const PERSIST_FOR_MS = 30_000;
+
+/** Waits for p or ms, whichever is first, without leaving a timer that holds the process open. */
+async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((r) => (t = setTimeout(r, ms)))]);
+  clearTimeout(t);
+}
+
+export class Worker {
+  readonly id: string;
+  readonly #db: Db;
+  readonly #registry: CommandRegistry;
+  readonly #concurrency: number;
+  readonly #pollMs: number;
+  readonly #heartbeatMs: number;
+  readonly #reapMs: number;
+  readonly #log: Logger;
+  readonly #store: LeaseStore;
+  readonly #active = new Map<string, Running>();
+  #stopping = false;
+  #woken = false;
+  #wakeFn: (() => void) | undefined;
+  #loopDone: Promise<void> | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #live: LiveSubscription | undefined;
+  #heartbeating = false;
+
+  constructor(opts: WorkerOptions) {
+    if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new AppError("invalid_input", "concurrency: must be a whole number of at least 1", { field: "concurrency" });
+    const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+    this.id = opts.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    this.#db = opts.db;
+    this.#registry = opts.registry;
+    this.#concurrency = opts.concurrency;
+    this.#pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+    // Cancel must reach a running handler within a second: the heartbeat carries the flag back.
+    this.#heartbeatMs = Math.min(500, Math.max(50, Math.floor(leaseMs / 3)));
+    this.#reapMs = Math.min(5_000, Math.max(200, Math.floor(leaseMs / 2)));
+    this.#log = opts.log.child({ worker: this.id });
+    this.#store = new LeaseStore(opts.db, { leaseMs });
+  }
+
+  /** Jobs this worker is running now. */
+  get running(): number {
+    return this.#active.size;
+  }
+
+  async start(): Promise<void> {
+    await this.#subscribe();
+    this.#timers.push(setInterval(() => void this.#heartbeatAll(), this.#heartbeatMs));
+    this.#timers.push(setInterval(() => void this.#reap(), this.#reapMs));
+    void this.#reap();
+    this.#loopDone = this.#loop();
+    this.#log.info({ concurrency: this.#concurrency, commands: this.#registry.names() }, "worker started");
+  }
+
+  /** Stops claiming, lets running handlers finish for graceMs, then aborts and releases the rest. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#wake();
+    // A claim stuck on an unreachable database must not hold the shutdown; the loop hands back
+    // whatever that claim returns once it does.
+    await settleWithin(this.#loopDone ?? Promise.resolve(), Math.min(graceMs, 2_000));
+    const all = () => Promise.all([...this.#active.values()].map((r) => r.done));
+    await settleWithin(all(), graceMs);
+    for (const r of this.#active.values()) this.#abort(r, "shutdown", new AppError("canceled", "the worker is shutting down; the job goes back to the queue"));
+    await settleWithin(all(), 2_000);
+    // A handler that ignores its AbortSignal: hand its job back anyway; its late writes are fenced out.
+    await Promise.all([...this.#active.values()].map((r) => this.#persist("release", () => this.#store.release(r.lease)).catch(() => undefined)));
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    if (this.#live) await settleWithin(this.#live.kill().catch(() => undefined), 1_000);
+    this.#log.info("worker stopped");
+  }
+
+  async #subscribe(): Promise<void> {
+    try {
+      this.#live = await this.#db.live(new Table("command"));
+      this.#live.subscribe((msg) => {
+        if (msg.action === "CREATE" || (msg.action === "UPDATE" && msg.value.status === "pending")) this.#wake();
+      });
+    } catch (err) {
+      this.#log.warn({ err }, "LIVE query unavailable; polling only");
+    }
+  }
+
+  #wake(): void {
+    this.#woken = true;
+    this.#wakeFn?.();
+  }
+
+  /** Waits for a wake (new job, free slot, stop) or ms, whichever comes first. */
+  async #idle(ms: number): Promise<void> {
+    if (this.#woken || this.#stopping) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#wakeFn = done;
+    });
+    this.#wakeFn = undefined;
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopping) {
+      if (this.#active.size >= this.#concurrency) {
+        this.#woken = false;
+        await this.#idle(this.#pollMs);
+        continue;
+      }
+      this.#woken = false;
+      let lease: Lease | undefined;
+      try {
+        lease = await this.#store.claimNext(this.id);
+      } catch (err) {
+        this.#log.warn({ err: errorMessage(err) }, "claim failed; retrying");
+        await this.#idle(Math.min(this.#pollMs, 500));
+        continue;
+      }
+      if (lease && this.#stopping) {
+        // stop() came while this claim was in flight: hand the job straight back.
+        await this.#persist("release", () => this.#store.release(lease)).catch(() => undefined);
+      } else if (lease) this.#start(lease);
+      else await this.#idle(this.#pollMs);
+    }
+  }
+
+  #start(lease: Lease): void {
+    const r: Running = { lease, ac: new AbortController(), reason: undefined, settling: false, done: Promise.resolve() };
+    this.#active.set(lease.jobId, r);
+    r.done = this.#execute(r)
+      .catch((err: unknown) => this.#log.error({ err, jobId: lease.jobId }, "job bookkeeping failed; the lease will expire and the job run again"))
+      .finally(() => {
+        this.#active.delete(lease.jobId);
+        this.#wake();
+      });
+  }
+
+  #abort(r: Running, reason: EndReason, err: Error): void {
+    if (r.reason) return;
+    r.reason = reason;
+    r.ac.abort(err);
+  }
+
+  async #execute(r: Running): Promise<void> {
+    const { lease } = r;
+    const log = this.#log.child({ jobId: lease.jobId, command: lease.name, attempt: lease.attempt });
+    const def = this.#registry.get(lease.name);
+    if (!def) {
+      await this.#persist("fail", () =>
+        this.#store.fail(lease, "invalid_input", `unknown command "${lease.name}": this worker runs ${this.#registry.names().join(", ")}`, retryPolicyOf({})),
+      );
+      return;
+    }
+    const parsed = def.input.safeParse(lease.args);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = ["args", ...issue.path.map(String)].join(".");
+      await this.#persist("fail", () => this.#store.fail(lease, "invalid_input", `${field}: ${issue.message}`, retryPolicyOf(def)));
+      return;
+    }
+    const progress = progressWriter(this.#store, lease, log);
+    const ctx: JobContext = { jobId: lease.jobId, attempt: lease.attempt, signal: r.ac.signal, progress: progress.report, log };
+    log.debug("job started");
+    try {
+      const result = await (def as CommandDef<unknown, unknown>).handler(parsed.data, ctx);
+      r.settling = true;
+      progress.close();
+      await this.#finishOk(r, result, log);
+    } catch (err) {
+      r.settling = true;
+      progress.close();
+      await this.#finishErr(r, def, err, log);
+    }
+  }
+
+  async #finishOk(r: Running, result: unknown, log: Logger): Promise<void> {
+    if (r.reason === "lost" || r.reason === "canceled") return; // the job's state was settled elsewhere
+    const ok = await this.#persist("complete", () => this.#store.complete(r.lease, result));
+    if (ok) log.debug("job completed");
+    else log.warn("job finished but its lease was taken over; result discarded");
+  }
+
+  async #finishErr(r: Running, def: CommandDef, err: unknown, log: Logger): Promise<void> {
+    if (r.reason === "lost" || r.reason === "canceled") return;
+    if (r.reason === "shutdown") {
+      await this.#persist("release", () => this.#store.release(r.lease));
+      return;
+    }
+    const kind = errorKind(err);
+    const retryAfterMs = err instanceof AppError ? err.retryAfterMs : undefined;
+    const outcome = await this.#persist("fail", () => this.#store.fail(r.lease, kind, errorMessage(err), retryPolicyOf(def), retryAfterMs));
+    log.info({ kind, outcome, err: errorMessage(err) }, "job failed");
+  }
+
+  async #heartbeatAll(): Promise<void> {
+    if (this.#heartbeating || this.#active.size === 0) return;
+    this.#heartbeating = true;
+    try {
+      await Promise.all(
+        [...this.#active.values()].filter((r) => !r.reason && !r.settling).map(async (r) => {
+          try {
+            const hb = await this.#store.heartbeat(r.lease);
+            if (r.settling) return;
+            if (!hb.held) {
+              this.#log.warn({ jobId: r.lease.jobId }, "lease lost (taken over or ended elsewhere); aborting the handler");
+              this.#abort(r, "lost", new AppError("canceled", "this worker lost the job's lease"));
+            } else if (hb.cancelRequested) {
+              this.#abort(r, "canceled", new AppError("canceled", "the job was canceled"));
+              await this.#persist("cancel", () => this.#store.canceled(r.lease, "canceled while running"));
+            }
+          } catch (err) {
+            this.#log.debug({ err: errorMessage(err), jobId: r.lease.jobId }, "heartbeat failed; will retry");
+          }
+        }),
+      );
+    } finally {
+      this.#heartbeating = false;
+    }
+  }
+
+  async #reap(): Promise<void> {
+    if (this.#stopping) return;
+    try {
+      const n = await this.#store.reapExpired();
+      if (n > 0) {
+        this.#log.info({ jobs: n }, "took back jobs whose lease expired");
+        this.#wake();
+      }
+    } catch (err) {
+      this.#log.debug({ err: errorMessage(err) }, "reap failed; will retry");
+    }
+  }
+
+  /** A final write must survive a database restart: retry it (with backoff) for a while. */
+  async #persist<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + PERSIST_FOR_MS;
+    for (let i = 0; ; i++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        this.#log.debug({ err: errorMessage(err), what }, "write failed; retrying");
+        await sleep(Math.min(1_000, 50 * 2 ** i));
+      }
+    }
+  }
+}
