@@ -1,5 +1,5 @@
 // MCP clients against the built server, and the cleanup of the daemon the server starts.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -32,8 +32,41 @@ export async function waitGone(pid: number, ms: number): Promise<boolean> {
   return !pidAlive(pid);
 }
 
-/** Stops the detached daemon (and its DB host, if separate) that a server started in dataDir. */
+/** Pids of live processes started with `--data-dir <dataDir>` (Linux /proc; empty elsewhere). */
+function pidsUsing(dataDir: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      const args = readFileSync(`/proc/${e}/cmdline`, "utf8").split("\0");
+      const i = args.indexOf("--data-dir");
+      if (i >= 0 && args[i + 1] === dataDir) out.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/**
+ * Stops the detached daemon (and its DB host, if separate) that a server started in dataDir, then
+ * makes sure nothing started for that data dir is left (a leftover holds the store's lock).
+ */
 export async function stopDaemon(dataDir: string): Promise<void> {
+  await stopDaemonByState(dataDir);
+  const left = pidsUsing(dataDir);
+  for (const pid of left) process.kill(pid, "SIGKILL");
+  for (const pid of left) await waitGone(pid, 5_000);
+  if (left.length) throw new Error(`processes were left running for ${dataDir}: ${left.join(", ")}`);
+}
+
+async function stopDaemonByState(dataDir: string): Promise<void> {
   const pids = [readPid(path.join(dataDir, "daemon.json")), readPid(path.join(dataDir, "db-host.json"))].filter((p): p is number => p !== undefined);
   for (const pid of new Set(pids)) {
     if (!pidAlive(pid)) continue;

@@ -5,7 +5,7 @@ import http from "node:http";
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { cleanEnv, spawnCli, stopAll, tmpDataDir, waitFor, type Proc } from "../helpers/procs.js";
+import { cleanEnv, spawnCli, stopAll, stopProc, tmpDataDir, waitFor, type Proc } from "../helpers/procs.js";
 import { stopDaemon, structured } from "../helpers/mcp.js";
 
 let dataDir: string;
@@ -40,8 +40,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stopAll();
+  // servers first, then the daemon they share, then the temp dir (stopAll removes it)
+  await Promise.all([loop, open].filter(Boolean).map((p) => stopProc(p)));
   await stopDaemon(dataDir);
+  await stopAll();
 });
 
 describe("HTTP", () => {

@@ -35,10 +35,10 @@ describe("seed", () => {
 
   it("maps the built-in voices to OpenAI voices only when auto resolves to OpenAI", () => {
     const p = SEED_SPEAKER_PROFILES[2]!;
-    expect(voicesForRun(p, loadConfig({})).speakers.map((x) => x.voice_id)).toEqual(["slt", "rms", "awb"]);
-    expect(voicesForRun(p, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual(["nova", "onyx", "echo"]);
+    expect(voicesForRun(p, loadConfig({})).speakers.map((x) => x.voice_id)).toEqual(["rms", "slt", "awb"]);
+    expect(voicesForRun(p, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual(["onyx", "nova", "echo"]);
     const pinned = { ...p, tts_provider: "builtin" as const };
-    expect(voicesForRun(pinned, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual(["slt", "rms", "awb"]);
+    expect(voicesForRun(pinned, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual(["rms", "slt", "awb"]);
   });
 });
 
