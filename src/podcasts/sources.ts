@@ -51,7 +51,18 @@ export async function extractSource(s: SourceInput, field: string, maxChars?: nu
   };
 }
 
-/** Several texts as one, each under its title, in order. */
+/**
+ * Several texts as one, in order, each under its title as a heading line (the writers cut and name
+ * segments by headings). One text stands as it is; a text that already opens with its title as a
+ * heading is not given it twice.
+ */
 export function joinTexts(parts: { title: string; text: string }[]): string {
-  return parts.map((p) => (p.title ? `${p.title}\n\n${p.text}` : p.text)).join("\n\n");
+  if (parts.length === 1) return parts[0]!.text;
+  return parts
+    .map((p) => {
+      const title = p.title.trim();
+      const firstLine = (p.text.split("\n", 1)[0] ?? "").replace(/^#{1,6}\s+/, "").trim();
+      return title && firstLine !== title ? `# ${title}\n\n${p.text}` : p.text;
+    })
+    .join("\n\n");
 }

@@ -60,7 +60,7 @@ describe("extractText: pasted text and markdown", () => {
   });
   it("strips markdown", async () => {
     const r = await extractText({ kind: "markdown", text: "# Head\n\nA [link](http://x.org) and `code`." });
-    expect(r.text).toBe("Head\n\nA link and code.");
+    expect(r.text).toBe("# Head\n\nA link and code."); // headings stay as structure for the writers
   });
   it("empty and oversized text are refused with the field and the rule", async () => {
     const empty = await failure(extractText({ kind: "text", text: " \n\t " }));
@@ -82,9 +82,9 @@ describe("extractText: files", () => {
     writeFileSync(path.join(dir, "b.md"), "# Markdown Title\n\n*Soft* words.");
     writeFileSync(path.join(dir, "c.html"), ARTICLE);
     expect(await extractText({ kind: "file", path: path.join(dir, "a.txt") })).toMatchObject({ text: "Plain words.", title: "a.txt", origin: "a.txt" });
-    expect(await extractText({ kind: "file", path: path.join(dir, "b.md") })).toMatchObject({ text: "Markdown Title\n\nSoft words.", title: "Markdown Title" });
+    expect(await extractText({ kind: "file", path: path.join(dir, "b.md") })).toMatchObject({ text: "# Markdown Title\n\nSoft words.", title: "Markdown Title" });
     const html = await extractText({ kind: "file", path: path.join(dir, "c.html") });
-    expect(html).toMatchObject({ text: "Lighthouses\n\nA light on a rock saves ships.", title: "Lighthouses" });
+    expect(html).toMatchObject({ text: "# Lighthouses\n\nA light on a rock saves ships.", title: "Lighthouses" });
   });
   it("refuses other types, missing files, directories, binary and oversized files", async () => {
     writeFileSync(path.join(dir, "doc.pdf"), "%PDF");
@@ -106,14 +106,14 @@ describe("extractText: files", () => {
 describe("extractText: URLs (loopback server)", () => {
   it("fetches HTML and reduces it to the article", async () => {
     const r = await extractText({ kind: "url", url: `${server.url}/article` });
-    expect(r).toMatchObject({ text: "Lighthouses\n\nA light on a rock saves ships.", title: "Lighthouses", origin: `${server.url}/article` });
+    expect(r).toMatchObject({ text: "# Lighthouses\n\nA light on a rock saves ships.", title: "Lighthouses", origin: `${server.url}/article` });
     const req = server.requests.find((q) => q.path === "/article");
     expect(req?.headers.accept).toContain("text/html");
   });
   it("follows redirects, honours the charset, reads markdown", async () => {
     expect((await extractText({ kind: "url", url: `${server.url}/redirect` })).origin).toBe(`${server.url}/article`);
     expect((await extractText({ kind: "url", url: `${server.url}/latin1` })).text).toBe("café");
-    expect((await extractText({ kind: "url", url: `${server.url}/notes.md` })).text).toBe("Notes\n\nSome bold words.");
+    expect((await extractText({ kind: "url", url: `${server.url}/notes.md` })).text).toBe("# Notes\n\nSome bold words.");
   });
   it("refuses non-http schemes and credentials before any request", async () => {
     const before = server.requests.length;

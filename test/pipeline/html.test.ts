@@ -38,9 +38,9 @@ describe("htmlToText", () => {
   it("keeps the title, headings and paragraphs as separate blocks", () => {
     expect(title).toBe("Tides & Moons | Example Blog");
     const blocks = text.split("\n\n");
-    expect(blocks[0]).toBe("Why the sea breathes");
+    expect(blocks[0]).toBe("# Why the sea breathes");
     expect(blocks[1]).toBe("The tide rises twice a day, because the Moon pulls on the oceans.");
-    expect(text).toContain("\n\nSpring tides\n\n");
+    expect(text).toMatch(/\n\n#+ Spring tides\n\n/);
     expect(text).toContain("Sailors knew it — long before Newton’s law — and wrote it down.");
     expect(text).toMatch(/New moon\nFull moon/);
     expect(text).toContain("Data: the tables agree.");
@@ -57,7 +57,7 @@ describe("htmlToText", () => {
   it("without a main element keeps the body text, and a heading-only page yields the heading as title", () => {
     const r = htmlToText("<body><svg><title>icon</title></svg><h1>Only &lt;heading&gt;</h1><div>One</div><div>Two</div><nav>skip</nav></body>");
     expect(r.title).toBe("Only <heading>");
-    expect(r.text).toBe("Only <heading>\n\nOne\nTwo");
+    expect(r.text).toBe("# Only <heading>\n\nOne\nTwo");
   });
 
   it("an empty <main> (a client-rendered shell) falls back to the whole body", () => {
@@ -103,7 +103,7 @@ describe("markdownToText", () => {
     const text = markdownToText(md);
     expect(text).toBe(
       [
-        "Tides",
+        "# Tides",
         "",
         "The Moon pulls the oceans; see the tables and a chart.",
         "",

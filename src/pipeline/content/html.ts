@@ -134,6 +134,8 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
     if (name === "pre") pre += closing ? (pre > 0 ? -1 : 0) : 1;
     if (HEADING.test(name)) {
       emit("\n\n");
+      // Kept as a markdown heading line, like markdown sources: the writers use the structure.
+      if (!closing) emit(`${"#".repeat(Number(name[1]))} `);
       if (name === "h1" && firstH1 === undefined) {
         if (!closing) h1Buf = [];
         else if (h1Buf) {

@@ -23,11 +23,19 @@ export function markdownToText(md: string): string {
       continue;
     }
     if (/^ {0,3}\|? *:?-{2,}:? *(\| *:?-{2,}:? *)*\|? *$/.test(line)) continue; // table rule
-    if (/^ {0,3}(=+|-+) *$/.test(line)) continue; // setext underline: the heading text is the line above
+    const setext = /^ {0,3}(=+|-+) *$/.exec(line);
+    if (setext) {
+      // setext underline: the line above was the heading's text
+      const prev = lines.length ? lines[lines.length - 1]! : "";
+      if (prev.trim()) lines[lines.length - 1] = `${setext[1]!.startsWith("=") ? "#" : "##"} ${prev.trim()}`;
+      continue;
+    }
     line = line.replace(/^ {0,3}(>\s?)+/, ""); // blockquote
-    const heading = /^ {0,3}#{1,6}\s+(.*?)(?:\s+#+\s*)?$/.exec(line);
+    // Headings stay as `#` lines: they are the document's structure, which the writers use to
+    // name and cut segments (the offline writer) or read as context (an LLM). Nothing speaks them.
+    const heading = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+\s*)?$/.exec(line);
     if (heading) {
-      lines.push("", heading[1] ?? "", "");
+      lines.push("", `${heading[1]} ${heading[2] ?? ""}`.trimEnd(), "");
       continue;
     }
     line = line.replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(\[[ xX]\]\s+)?/, ""); // list marker, task box
