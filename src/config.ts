@@ -72,6 +72,11 @@ export interface Config {
   /** How long a stopping worker may finish its jobs before handing them back. */
   graceMs: number;
   httpToken: string | undefined;
+  /**
+   * "remote" when the HTTP server listens on a non-loopback address: callers may then be other
+   * machines, so file sources are refused and URL sources must be public hosts. Set by `serve`.
+   */
+  exposure: "local" | "remote";
   /** Extra Host names the HTTP server accepts (behind a proxy, say). */
   allowedHosts: string[];
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
@@ -108,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     pollMs: e.PODCAST_MCP_POLL_MS,
     graceMs: e.PODCAST_MCP_GRACE_MS,
     httpToken: e.PODCAST_MCP_TOKEN,
+    exposure: "local",
     allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
     elevenlabs: { apiKey: e.ELEVENLABS_API_KEY, baseUrl: e.ELEVENLABS_BASE_URL },

@@ -54,6 +54,9 @@ export async function main(args: string[], config: Config): Promise<number> {
     return 2;
   }
 
+  // Reachable from other machines: no local files as sources, no URLs on private networks.
+  if (opts.http && !isLoopbackBind(opts.host)) config = { ...config, exposure: "remote" };
+
   const db = await connectOrStartDaemon(config, log);
   await migrate(db, MIGRATIONS);
   const registry = buildRegistry({ db, config, log });

@@ -4,6 +4,7 @@
 // (or a name listed in PODCAST_MCP_ALLOWED_HOSTS).
 import type { IncomingMessage } from "node:http";
 import { timingSafeEqual } from "node:crypto";
+import os from "node:os";
 
 export interface GuardOptions {
   host: string;
@@ -23,11 +24,28 @@ function hostname(hostHeader: string): string {
   return hostHeader.split(":")[0]!;
 }
 
+const WILDCARD = new Set(["0.0.0.0", "::", "[::]"]);
+
+/**
+ * Host names a request may carry. A wildcard bind answers on every address of this machine, so
+ * those addresses, its host name and loopback are allowed; a rebinding page's Host is a name of the
+ * attacker's, which is none of them.
+ */
+export function allowedHostnames(opts: Pick<GuardOptions, "host" | "allowedHosts">): Set<string> {
+  const allowed = new Set<string>(opts.allowedHosts.map((h) => h.toLowerCase()));
+  if (isLoopbackBind(opts.host) || WILDCARD.has(opts.host)) for (const h of LOOPBACK) allowed.add(h);
+  if (WILDCARD.has(opts.host)) {
+    allowed.add(os.hostname().toLowerCase());
+    for (const list of Object.values(os.networkInterfaces())) {
+      for (const a of list ?? []) allowed.add(a.family === "IPv6" ? `[${a.address.toLowerCase()}]` : a.address);
+    }
+  } else if (!isLoopbackBind(opts.host)) allowed.add(opts.host.toLowerCase());
+  return allowed;
+}
+
 /** Returns undefined when the request may pass, or [status, reason]. */
 export function checkRequest(req: IncomingMessage, opts: GuardOptions): [number, string] | undefined {
-  const allowed = new Set<string>(opts.allowedHosts.map((h) => h.toLowerCase()));
-  if (isLoopbackBind(opts.host)) for (const h of LOOPBACK) allowed.add(h);
-  else allowed.add(opts.host.toLowerCase());
+  const allowed = allowedHostnames(opts);
   const host = req.headers.host;
   if (!host || !allowed.has(hostname(host).toLowerCase())) return [403, `Host not allowed: ${host ?? "(none)"}`];
   const origin = req.headers.origin;

@@ -77,7 +77,7 @@ export async function prepareEpisode(db: Db, config: Config, providers: Provider
     origin = { kind: "notebook", notebook_id: idText(nb.id) };
   } else if (input.sources !== undefined) {
     const parts: ExtractedSource[] = [];
-    for (const [i, s] of input.sources.entries()) parts.push(await extractSource(s, `sources[${i}]`));
+    for (const [i, s] of input.sources.entries()) parts.push(await extractSource(s, `sources[${i}]`, { exposure: config.exposure }));
     content = await asField("sources", () => prepareContent(joinTexts(parts)));
     origin = { kind: "sources", sources: parts.map((p) => ({ kind: p.kind, title: p.title, url: p.url, file_name: p.fileName })) };
   } else {

@@ -130,7 +130,7 @@ export class PodcastService {
   }
 
   addSource(notebookId: string, source: unknown) {
-    return notebooks.addSource(this.#db, notebookId, source);
+    return notebooks.addSource(this.#db, notebookId, source, this.#config.exposure);
   }
 
   listNotebooks() {

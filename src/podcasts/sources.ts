@@ -28,11 +28,22 @@ export function toExtractorSource(s: SourceInput): { source: Source; kind: Sourc
   return { source: { kind: "url", url: s.url }, kind: "url" };
 }
 
-export async function extractSource(s: SourceInput, field: string, maxChars?: number): Promise<ExtractedSource> {
+/**
+ * Who may be asking. "remote": the server is reachable from other machines (HTTP on a
+ * non-loopback address), so a caller must not make it read its own files or fetch URLs on its
+ * private network: file sources are refused and URLs must resolve to public hosts.
+ */
+export type SourceExposure = "local" | "remote";
+
+export async function extractSource(s: SourceInput, field: string, opts: { maxChars?: number; exposure?: SourceExposure } = {}): Promise<ExtractedSource> {
   const { source, kind } = toExtractorSource(s);
+  const remote = opts.exposure === "remote";
+  if (remote && kind === "file") {
+    throw invalidInput(`${field}.file`, "local files are not read when the server is reachable from other machines; send the text instead");
+  }
   let got: ExtractedText;
   try {
-    got = await extractText(source, maxChars === undefined ? {} : { maxChars });
+    got = await extractText(source, { ...(opts.maxChars === undefined ? {} : { maxChars: opts.maxChars }), ...(remote ? { publicHostsOnly: true } : {}) });
   } catch (err) {
     // Prefix the caller's field (e.g. sources[2]) so they know which source broke which rule.
     if (err instanceof AppError && err.kind === "invalid_input") {

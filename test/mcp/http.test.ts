@@ -125,14 +125,30 @@ describe("HTTP", () => {
         req.on("error", reject);
         req.end(init);
       });
-    expect(await post({ host: "0.0.0.0" })).toBe(401);
-    expect(await post({ host: "0.0.0.0", authorization: "Bearer wrong" })).toBe(401);
+    expect(await post({ host: `127.0.0.1:${openPort}` })).toBe(401);
+    expect(await post({ host: `127.0.0.1:${openPort}`, authorization: "Bearer wrong" })).toBe(401);
     expect(await post({ host: "evil.example.com", authorization: `Bearer ${TOKEN}` })).toBe(403);
-    expect(await post({ host: "0.0.0.0", authorization: `Bearer ${TOKEN}`, origin: "http://evil.example.com" })).toBe(403);
-    expect(await post({ host: "0.0.0.0", authorization: `Bearer ${TOKEN}` })).toBe(200);
+    expect(await post({ host: `127.0.0.1:${openPort}`, authorization: `Bearer ${TOKEN}`, origin: "http://evil.example.com" })).toBe(403);
+    expect(await post({ host: `127.0.0.1:${openPort}`, authorization: `Bearer ${TOKEN}` })).toBe(200);
     // loopback bind: a rebinding page's Host is refused too
     const lp = Number(new URL(loopUrl).port);
     expect((await raw(lp, "/feed.xml", { host: "attacker.example:80" })).status).toBe(403);
+  });
+
+  it("on a non-loopback bind, refuses local files as sources (the caller may be another machine)", async () => {
+    const client = new Client({ name: "remote-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${openPort}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+    const res = (await client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: "x", sources: [{ file: "/etc/hostname" }] } })) as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    expect(res.isError).toBe(true);
+    expect(res.content[0]!.text).toMatch(/sources\[0\]\.file: local files are not read/);
+    const nb = (await client.callTool({ name: "create_notebook", arguments: { name: "remote" } })).structuredContent as { id: string };
+    const add = (await client.callTool({ name: "add_source", arguments: { notebook_id: nb.id, source: { url: "http://127.0.0.1:1/private" } } })) as { isError?: boolean; content: { text: string }[] };
+    expect(add.isError).toBe(true);
+    expect(add.content[0]!.text).toMatch(/private or loopback address.*only public hosts/);
+    await client.close();
   });
 
   it("refuses to start on a non-loopback bind without a token", async () => {
