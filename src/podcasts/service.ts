@@ -207,7 +207,11 @@ export class PodcastService {
    */
   async waitForJobChange(jobId: string, now: JobStatus, waitMs: number, signal: AbortSignal, onChange: (s: JobStatus) => unknown): Promise<JobStatusWithEpisode> {
     parseJobId(jobId);
-    const differs = (s: JobStatus) => s.status !== now.status || JSON.stringify(s.progress) !== JSON.stringify(now.progress);
+    // Holds until the status changes; progress changes on the way are reported through onChange
+    // (progress notifications to the caller), so one long wait covers a whole running phase.
+    let lastProgress = JSON.stringify(now.progress);
+    let lastFraction = now.progress?.fraction ?? 0;
+    const differs = (s: JobStatus) => s.status !== now.status;
     const latest = await new Promise<JobStatus | undefined>((resolve) => {
       let done = false;
       let stopWatch: (() => Promise<void>) | undefined;
@@ -222,7 +226,15 @@ export class PodcastService {
       };
       const seen = (s: JobStatus) => {
         if (done) return;
-        void Promise.resolve(onChange(s)).catch(() => {});
+        const progress = JSON.stringify(s.progress);
+        // A poll answer can arrive after a newer LIVE notification: never report progress backwards.
+        const fraction = s.progress?.fraction ?? 0;
+        if (s.status === now.status && fraction < lastFraction) return;
+        lastFraction = fraction;
+        if (progress !== lastProgress || differs(s)) {
+          lastProgress = progress;
+          void Promise.resolve(onChange(s)).catch(() => {});
+        }
         if (differs(s)) finish(s);
       };
       const onAbort = () => finish(undefined);

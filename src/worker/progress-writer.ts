@@ -16,13 +16,16 @@ export function progressWriter(store: LeaseStore, lease: Lease, log: Logger): Pr
   let latest: JobProgress | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  let writing: Promise<unknown> = Promise.resolve();
   const flush = () => {
     timer = undefined;
     if (closed || !latest) return;
     const p = latest;
     latest = undefined;
     last = Date.now();
-    store.progress(lease, p).catch((err: unknown) => log.debug({ err }, "progress write failed (the next one will carry it)"));
+    // One write at a time: a slow (conflict-retried) write must not land after a newer one and
+    // move the job's progress backwards.
+    writing = writing.then(() => store.progress(lease, p)).catch((err: unknown) => log.debug({ err }, "progress write failed (the next one will carry it)"));
   };
   return {
     report(fraction, stage, message = "") {
