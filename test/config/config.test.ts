@@ -1,0 +1,44 @@
+// One validated config: a bad value stops the program at start with a message naming the variable.
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, defaultDataDir, loadConfig } from "../../src/config.js";
+import { cleanEnv, spawnCli, stopAll } from "../helpers/procs.js";
+
+afterAll(stopAll);
+
+describe("config", () => {
+  it("has working defaults", () => {
+    const c = loadConfig({ HOME: "/home/someone" } as NodeJS.ProcessEnv);
+    expect(c.surrealUrl).toBeUndefined();
+    expect(c.namespace).toBe("podcast_mcp");
+    expect(c.workers).toBe(2);
+    expect(c.leaseMs).toBe(30_000);
+    expect(c.exposure).toBe("local");
+    expect(c.dataDir).toBe(defaultDataDir({ HOME: "/home/someone" } as NodeJS.ProcessEnv));
+  });
+
+  it.each([
+    ["SURREAL_URL", "postgres://x", /SURREAL_URL: must be mem:\/\//],
+    ["PODCAST_MCP_WORKERS", "many", /PODCAST_MCP_WORKERS/],
+    ["PODCAST_MCP_WORKERS", "100", /PODCAST_MCP_WORKERS: must be at most 64/],
+    ["LOG_LEVEL", "loud", /LOG_LEVEL: must be one of/],
+    ["OPENAI_BASE_URL", "localhost:11434", /OPENAI_BASE_URL: must be an http\(s\) URL/],
+    ["SURREAL_NAMESPACE", "a-b; DROP", /SURREAL_NAMESPACE/],
+  ])("rejects %s=%s", (name, value, rule) => {
+    expect(() => loadConfig({ [name]: value } as NodeJS.ProcessEnv)).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value } as NodeJS.ProcessEnv)).toThrow(rule);
+  });
+
+  it("the CLI stops at start with the variable named, exit code 2, nothing on stdout", async () => {
+    const p = spawnCli(["doctor"], cleanEnv({ PODCAST_MCP_LEASE_MS: "5" }));
+    const { code } = await p.exited;
+    expect(code).toBe(2);
+    expect(p.stderr()).toMatch(/PODCAST_MCP_LEASE_MS: must be at least 200/);
+    expect(p.stdout()).toBe("");
+  });
+
+  it("an unknown command says so and lists the commands", async () => {
+    const p = spawnCli(["frobnicate"], cleanEnv());
+    expect((await p.exited).code).toBe(2);
+    expect(p.stderr()).toMatch(/Unknown command: frobnicate[\s\S]*generate/);
+  });
+});
