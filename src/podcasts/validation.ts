@@ -113,17 +113,23 @@ export type SourceInput = z.infer<typeof SourceInput>;
 
 export const ScriptTurnInput = z.object({ speaker: z.string().min(1, "must not be empty").max(100), text: z.string(), segment: z.number().int().min(0).optional() }).strict();
 
+/** What generate_podcast takes: the MCP tool's input schema and the service's, one definition. */
 export const GenerateInput = z
   .object({
-    episode_profile: ProfileNameSchema,
-    episode_name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-    content: z.string().optional(),
-    notebook_id: z.string().optional(),
-    sources: z.array(SourceInput).min(1, "must have at least one source").max(20, "must have at most 20 sources").optional(),
-    script: z.array(ScriptTurnInput).optional(),
-    speaker_profile: ProfileNameSchema.optional(),
-    briefing_suffix: text(4_000).optional(),
-    language: LanguageSchema.optional(),
+    episode_profile: ProfileNameSchema.describe("Episode profile name, e.g. tech_discussion, solo_expert, business_analysis (see list_profiles)"),
+    episode_name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").describe("Title of the episode"),
+    // The length limit is checked where the content is prepared, with the figure it got.
+    content: z.string().min(1, "must not be empty").optional().describe("Source text to talk about (at most 200,000 characters)"),
+    notebook_id: z
+      .string()
+      .regex(/^(notebook:)?[A-Za-z0-9_]{1,64}$/, "must be a notebook id like notebook:abc123, as returned by create_notebook")
+      .optional()
+      .describe("Use every source of this notebook as content"),
+    sources: z.array(SourceInput).min(1, "must have at least one source").max(20, "must have at most 20 sources").optional().describe("Texts, local files or http(s) URLs"),
+    script: z.array(ScriptTurnInput).min(1, "must have at least one turn").max(2_000, "must have at most 2,000 turns").optional().describe("A ready script: turns are spoken as given, no LLM is used"),
+    speaker_profile: ProfileNameSchema.optional().describe("Overrides the episode profile's speaker profile"),
+    briefing_suffix: text(4_000).optional().describe("Extra instructions appended to the profile's briefing"),
+    language: LanguageSchema.optional().describe("BCP 47 tag; defaults to the episode profile's language"),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -43,7 +43,14 @@ describe("stdio, offline", () => {
   it("generates an episode end to end and reads it back", async () => {
     const updates: string[] = [];
     let listChanged = 0;
-    s.client.setNotificationHandler("notifications/resources/updated", (n) => void updates.push(n.params.uri));
+    // Every update to the subscribed job: read it, to see the status move.
+    const statuses: string[] = [];
+    s.client.setNotificationHandler("notifications/resources/updated", async (n) => {
+      updates.push(n.params.uri);
+      if (!n.params.uri.startsWith("podcast://jobs/")) return;
+      const job = JSON.parse(((await s.client.readResource({ uri: n.params.uri })).contents[0] as { text: string }).text) as { status: string };
+      if (statuses.at(-1) !== job.status) statuses.push(job.status);
+    });
     s.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
 
     const t0 = performance.now();
@@ -55,6 +62,8 @@ describe("stdio, offline", () => {
     expect(submitted.job_id).toMatch(/^command:/);
     expect(submitMs).toBeLessThan(5_000); // returns at once, whatever the workers do (loose bound: shared CI machine)
     await s.client.subscribeResource({ uri: `podcast://jobs/${submitted.job_id}` });
+    const first = structured<{ status: string }>(await s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id } })).status;
+    expect(["pending", "running"]).toContain(first);
 
     // Each call holds until the status changes; while it holds, progress arrives as notifications.
     const seen: string[] = [];
@@ -70,8 +79,10 @@ describe("stdio, offline", () => {
       if (status === "failed") throw new Error(`job failed: ${st.error_message}`);
     }
     expect(status).toBe("completed");
-    expect(seen).toContain("running");
     expect(seen.at(-1)).toBe("completed");
+    await new Promise((r) => setTimeout(r, 300));
+    // pending → running → completed, as the subscription saw it (it may start after "pending")
+    expect(statuses.filter((x) => x !== "pending")).toEqual(["running", "completed"]);
     expect(progress.length).toBeGreaterThan(3); // real progress, several stages
     for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
     expect(progress.at(-1)!).toBeGreaterThan(0.5);
