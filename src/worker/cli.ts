@@ -9,6 +9,7 @@ import { createLogger } from "../log.js";
 import { buildRegistry } from "./commands.js";
 import { MIGRATIONS } from "../schema.js";
 import { Worker } from "./worker.js";
+import { stopSignal } from "./stop-signal.js";
 
 export function intFlag(args: string[], flag: string, min: number, max: number): number | undefined {
   const i = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
@@ -32,15 +33,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  // `on`, not `once`: a second signal (a process group's, or an impatient user's) must not kill
-  // the process half-way through handing its jobs back.
-  const stopRequested = new Promise<void>((resolve) => {
-    process.on("SIGTERM", () => resolve());
-    process.on("SIGINT", () => resolve());
-    // Started by the daemon: its IPC channel closes when it dies (even by SIGKILL), and a worker
-    // without its supervisor would otherwise live on beside the workers of the next daemon.
-    if (process.send) process.once("disconnect", () => resolve());
-  });
+  const stopRequested = stopSignal();
   const db = await connectFromConfig(config, { waitMs: 10_000 });
   await migrate(db, MIGRATIONS);
   const worker = new Worker({ db, registry: buildRegistry({ db, config, log }), concurrency, leaseMs, pollMs, log });

@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import { createLogger } from "../log.js";
 import { intFlag } from "./cli.js";
 import { startDaemon } from "./daemon.js";
+import { stopSignal } from "./stop-signal.js";
 
 export async function main(args: string[], config: Config): Promise<number> {
   const log = createLogger({ level: config.logLevel, ...(config.logFile ? { file: config.logFile } : {}), name: "daemon" });
@@ -15,12 +16,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  // `on`, not `once`: a second signal (a process group's, or an impatient user's) must not kill
-  // the process half-way through handing its jobs back.
-  const stopRequested = new Promise<void>((resolve) => {
-    process.on("SIGTERM", () => resolve());
-    process.on("SIGINT", () => resolve());
-  });
+  const stopRequested = stopSignal();
   const daemon = await startDaemon({ config, workers, log, graceMs });
   await stopRequested;
   await daemon.stop();

@@ -3,7 +3,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { CLI, cleanEnv } from "./procs.js";
+import { afterAll, beforeAll } from "vitest";
+import { CLI, cleanEnv, stopAll, tmpDataDir } from "./procs.js";
 
 export function pidAlive(pid: number): boolean {
   try {
@@ -106,4 +107,31 @@ export function errorText(result: unknown): string {
   const r = result as { isError?: boolean; content?: { type: string; text?: string }[] };
   if (!r.isError) throw new Error(`expected an error result, got ${JSON.stringify(result).slice(0, 300)}`);
   return (r.content ?? []).map((c) => c.text ?? "").join(" ");
+}
+
+/**
+ * One stdio session for a test file: a fresh data dir, the server (and the daemon it starts)
+ * stopped afterwards. Read `session.s` inside tests.
+ */
+export function useStdioSession(extraEnv: Record<string, string | undefined> = {}, opts: { modern?: boolean } = {}): { readonly s: StdioSession; readonly dataDir: string } {
+  let s: StdioSession | undefined;
+  let dataDir = "";
+  beforeAll(async () => {
+    dataDir = tmpDataDir();
+    s = await connectStdio(dataDir, extraEnv, opts);
+  });
+  afterAll(async () => {
+    await s?.close().catch(() => {});
+    if (dataDir) await stopDaemon(dataDir);
+    await stopAll();
+  });
+  return {
+    get s() {
+      if (!s) throw new Error("the stdio session is not started yet");
+      return s;
+    },
+    get dataDir() {
+      return dataDir;
+    },
+  };
 }

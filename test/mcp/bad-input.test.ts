@@ -1,28 +1,17 @@
 // Every bad input is an isError result that names the problem; nothing is written; the server
 // keeps answering.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stopAll, tmpDataDir } from "../helpers/procs.js";
-import { connectStdio, errorText, stopDaemon, structured, type StdioSession } from "../helpers/mcp.js";
+import { describe, expect, it } from "vitest";
+import { errorText, structured, useStdioSession } from "../helpers/mcp.js";
 
-let dataDir: string;
-let s: StdioSession;
+const session = useStdioSession();
 
 async function counts() {
-  const eps = structured<{ episodes: unknown[] }>(await s.client.callTool({ name: "list_episodes", arguments: {} }));
-  const nbs = structured<{ notebooks: unknown[] }>(await s.client.callTool({ name: "list_notebooks", arguments: {} }));
-  const prof = structured<{ episode_profiles: unknown[]; speaker_profiles: unknown[] }>(await s.client.callTool({ name: "list_profiles", arguments: {} }));
+  const eps = structured<{ episodes: unknown[] }>(await session.s.client.callTool({ name: "list_episodes", arguments: {} }));
+  const nbs = structured<{ notebooks: unknown[] }>(await session.s.client.callTool({ name: "list_notebooks", arguments: {} }));
+  const prof = structured<{ episode_profiles: unknown[]; speaker_profiles: unknown[] }>(await session.s.client.callTool({ name: "list_profiles", arguments: {} }));
   return { episodes: eps.episodes.length, notebooks: nbs.notebooks.length, ep: prof.episode_profiles.length, sp: prof.speaker_profiles.length };
 }
 
-beforeAll(async () => {
-  dataDir = tmpDataDir();
-  s = await connectStdio(dataDir);
-});
-afterAll(async () => {
-  await s?.close().catch(() => {});
-  await stopDaemon(dataDir);
-  await stopAll();
-});
 
 const gen = (args: Record<string, unknown>) => ({ episode_profile: "tech_discussion", episode_name: "x", ...args });
 const HOSTILE = ["../../etc/passwd", "command:x; DELETE command", "episode:⟨x⟩", "episode:a/../../b", "notebook:1 OR 1=1", "", " "];
@@ -71,7 +60,7 @@ describe("bad input", () => {
   it("answers every case with a specific isError result and writes nothing", async () => {
     const before = await counts();
     for (const [label, tool, args, expected] of CASES) {
-      const res = await s.client.callTool({ name: tool, arguments: args });
+      const res = await session.s.client.callTool({ name: tool, arguments: args });
       const text = errorText(res);
       expect(text, label).toMatch(expected);
     }
@@ -82,23 +71,23 @@ describe("bad input", () => {
     const before = await counts();
     for (const id of HOSTILE) {
       for (const [tool, field] of [["get_job_status", "job_id"], ["cancel_job", "job_id"], ["retry_episode", "episode_id"], ["delete_episode", "episode_id"]] as const) {
-        const text = errorText(await s.client.callTool({ name: tool, arguments: { [field]: id } }));
+        const text = errorText(await session.s.client.callTool({ name: tool, arguments: { [field]: id } }));
         expect(text, `${tool} ${JSON.stringify(id)}`).toMatch(new RegExp(field));
       }
-      const nb = errorText(await s.client.callTool({ name: "generate_podcast", arguments: gen({ notebook_id: id }) }));
+      const nb = errorText(await session.s.client.callTool({ name: "generate_podcast", arguments: gen({ notebook_id: id }) }));
       expect(nb).toMatch(/notebook_id/);
-      await expect(s.client.readResource({ uri: `podcast://episodes/${encodeURIComponent(id)}` })).rejects.toThrow();
+      await expect(session.s.client.readResource({ uri: `podcast://episodes/${encodeURIComponent(id)}` })).rejects.toThrow();
     }
     expect(await counts()).toEqual(before);
   });
 
   it("a file source outside what is allowed names the rule", async () => {
-    const text = errorText(await s.client.callTool({ name: "generate_podcast", arguments: gen({ sources: [{ file: "/definitely/not/here.txt" }] }) }));
+    const text = errorText(await session.s.client.callTool({ name: "generate_podcast", arguments: gen({ sources: [{ file: "/definitely/not/here.txt" }] }) }));
     expect(text).toMatch(/file/);
   });
 
   it("keeps answering after all of that", async () => {
-    const profiles = structured<{ episode_profiles: unknown[] }>(await s.client.callTool({ name: "list_profiles", arguments: {} }));
+    const profiles = structured<{ episode_profiles: unknown[] }>(await session.s.client.callTool({ name: "list_profiles", arguments: {} }));
     expect(profiles.episode_profiles.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,32 +1,19 @@
 // The headline flow over stdio with no API key: generate from text, watch the job move
 // pending → running → completed with rising progress, read the episode back (audio decodes,
 // transcript matches), and receive resource-updated notifications from a subscription.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MPEGDecoder } from "mpg123-decoder";
-import { tmpDataDir, stopAll } from "../helpers/procs.js";
-import { connectStdio, stopDaemon, structured, type StdioSession } from "../helpers/mcp.js";
+import { structured, useStdioSession } from "../helpers/mcp.js";
 
 const TEXT = `The lighthouse keeper climbed the stairs every evening at dusk. He trimmed the wick, polished the lens and wound the clockwork that turned the light.
 Ships far out at sea counted the flashes to know which coast they were passing. Each lighthouse had its own rhythm, like a signature written in light.
 When electric lamps arrived, the keepers left one by one. Today most lights run by themselves, watched from an office many miles away.`;
 
-let dataDir: string;
-let s: StdioSession;
-
-beforeAll(async () => {
-  dataDir = tmpDataDir();
-  s = await connectStdio(dataDir);
-});
-
-afterAll(async () => {
-  await s?.close().catch(() => {});
-  await stopDaemon(dataDir);
-  await stopAll();
-});
+const session = useStdioSession();
 
 describe("stdio, offline", () => {
   it("lists the tools with annotations and the seeded profiles", async () => {
-    const { tools } = await s.client.listTools();
+    const { tools } = await session.s.client.listTools();
     const names = tools.map((t) => t.name).sort();
     expect(names).toEqual(
       ["add_source", "cancel_job", "create_notebook", "delete_episode", "generate_podcast", "get_job_status", "list_episodes", "list_notebooks", "list_profiles", "retry_episode", "save_episode_profile", "save_speaker_profile"].sort(),
@@ -35,7 +22,7 @@ describe("stdio, offline", () => {
     expect(status.annotations?.readOnlyHint).toBe(true);
     expect(tools.find((t) => t.name === "delete_episode")!.annotations?.destructiveHint).toBe(true);
     expect(status.outputSchema).toBeDefined();
-    const profiles = structured<{ episode_profiles: { name: string }[]; speaker_profiles: { name: string }[] }>(await s.client.callTool({ name: "list_profiles", arguments: {} }));
+    const profiles = structured<{ episode_profiles: { name: string }[]; speaker_profiles: { name: string }[] }>(await session.s.client.callTool({ name: "list_profiles", arguments: {} }));
     expect(profiles.episode_profiles.map((p) => p.name)).toEqual(expect.arrayContaining(["tech_discussion", "solo_expert", "business_analysis"]));
     expect(profiles.speaker_profiles.map((p) => p.name)).toEqual(expect.arrayContaining(["tech_experts", "solo_expert", "business_panel"]));
   });
@@ -45,24 +32,24 @@ describe("stdio, offline", () => {
     let listChanged = 0;
     // Every update to the subscribed job: read it, to see the status move.
     const statuses: string[] = [];
-    s.client.setNotificationHandler("notifications/resources/updated", async (n) => {
+    session.s.client.setNotificationHandler("notifications/resources/updated", async (n) => {
       updates.push(n.params.uri);
       if (!n.params.uri.startsWith("podcast://jobs/")) return;
-      const job = JSON.parse(((await s.client.readResource({ uri: n.params.uri })).contents[0] as { text: string }).text) as { status: string };
+      const job = JSON.parse(((await session.s.client.readResource({ uri: n.params.uri })).contents[0] as { text: string }).text) as { status: string };
       if (statuses.at(-1) !== job.status) statuses.push(job.status);
     });
-    s.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
+    session.s.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
 
     const t0 = performance.now();
     const submitted = structured<{ job_id: string; episode_id: string; status: string }>(
-      await s.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: "Lighthouses", content: TEXT } }),
+      await session.s.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: "Lighthouses", content: TEXT } }),
     );
     const submitMs = performance.now() - t0;
     expect(submitted.status).toBe("submitted");
     expect(submitted.job_id).toMatch(/^command:/);
     expect(submitMs).toBeLessThan(5_000); // returns at once, whatever the workers do (loose bound: shared CI machine)
-    await s.client.subscribeResource({ uri: `podcast://jobs/${submitted.job_id}` });
-    const first = structured<{ status: string }>(await s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id } })).status;
+    await session.s.client.subscribeResource({ uri: `podcast://jobs/${submitted.job_id}` });
+    const first = structured<{ status: string }>(await session.s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id } })).status;
     expect(["pending", "running"]).toContain(first);
 
     // Each call holds until the status changes; while it holds, progress arrives as notifications.
@@ -72,7 +59,7 @@ describe("stdio, offline", () => {
     const deadline = Date.now() + 120_000;
     while (status !== "completed" && status !== "failed" && Date.now() < deadline) {
       const st = structured<{ status: string; progress: { fraction: number } | null; error_message: string | null }>(
-        await s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id, wait_seconds: 30 } }, { onprogress: (p) => void progress.push(p.progress) }),
+        await session.s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id, wait_seconds: 30 } }, { onprogress: (p) => void progress.push(p.progress) }),
       );
       status = st.status;
       seen.push(status);
@@ -88,13 +75,13 @@ describe("stdio, offline", () => {
     expect(progress.at(-1)!).toBeGreaterThan(0.5);
 
     const ep = JSON.parse(
-      ((await s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}` })).contents[0] as { text: string }).text,
+      ((await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}` })).contents[0] as { text: string }).text,
     ) as { audio_file: string; duration: number; chapters: unknown[]; transcript: { speaker: string; text: string }[] };
     expect(ep.audio_file).toMatch(/audio\.mp3$/);
     expect(ep.chapters.length).toBeGreaterThan(0);
     expect(ep.transcript.length).toBeGreaterThan(3);
 
-    const audio = (await s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/audio` })).contents[0] as { blob: string; mimeType: string };
+    const audio = (await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/audio` })).contents[0] as { blob: string; mimeType: string };
     expect(audio.mimeType).toBe("audio/mpeg");
     const decoder = new MPEGDecoder();
     await decoder.ready;
@@ -103,10 +90,10 @@ describe("stdio, offline", () => {
     const seconds = decoded.samplesDecoded / decoded.sampleRate;
     expect(Math.abs(seconds - ep.duration)).toBeLessThan(0.2);
 
-    const md = ((await s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript` })).contents[0] as { text: string }).text;
+    const md = ((await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript` })).contents[0] as { text: string }).text;
     for (const turn of ep.transcript.slice(0, 5)) expect(md).toContain(turn.text.slice(0, 40));
     expect(md).toMatch(/lighthouse/i);
-    const vtt = ((await s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript.vtt` })).contents[0] as { text: string }).text;
+    const vtt = ((await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript.vtt` })).contents[0] as { text: string }).text;
     expect(vtt.startsWith("WEBVTT")).toBe(true);
 
     expect(updates).toContain(`podcast://jobs/${submitted.job_id}`);
@@ -114,13 +101,13 @@ describe("stdio, offline", () => {
   });
 
   it("completes ids in resource templates", async () => {
-    const eps = structured<{ episodes: { id: string }[] }>(await s.client.callTool({ name: "list_episodes", arguments: {} }));
+    const eps = structured<{ episodes: { id: string }[] }>(await session.s.client.callTool({ name: "list_episodes", arguments: {} }));
     const id = eps.episodes[0]!.id;
-    const res = await s.client.complete({ ref: { type: "ref/resource", uri: "podcast://episodes/{id}" }, argument: { name: "id", value: id.slice(0, 10) } });
+    const res = await session.s.client.complete({ ref: { type: "ref/resource", uri: "podcast://episodes/{id}" }, argument: { name: "id", value: id.slice(0, 10) } });
     expect(res.completion.values).toContain(id);
-    const templates = await s.client.listResourceTemplates();
+    const templates = await session.s.client.listResourceTemplates();
     expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(["podcast://episodes/{id}", "podcast://jobs/{id}", "podcast://episodes/{id}/audio"]));
-    const prompts = await s.client.listPrompts();
+    const prompts = await session.s.client.listPrompts();
     expect(prompts.prompts.length).toBeGreaterThanOrEqual(2);
   });
 });
