@@ -36,3 +36,33 @@ export async function connectOrStartDaemon(config: Config, log: Logger, waitMs =
   if (!(await readHostState(config.dataDir))) await startDaemonDetached(config, log);
   return connectFromConfig(config, { waitMs });
 }
+
+/**
+ * The server outlives its daemon: if the connection to the local daemon drops and no DB host is
+ * alive in the data dir (the daemon was killed or crashed), start a new one. The connection's
+ * own reconnect loop then finds it through the state file.
+ */
+export function watchLocalDaemon(db: Db, config: Config, log: Logger, everyMs = 1_000): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let startedAt = 0;
+  const tick = async () => {
+    if (db.status === "connected") {
+      clearInterval(timer);
+      timer = undefined;
+      return;
+    }
+    // A daemon we just started needs a few seconds to open the store and listen.
+    if (Date.now() - startedAt < 10_000 || (await readHostState(config.dataDir))) return;
+    startedAt = Date.now();
+    log.warn("the local daemon is gone; starting a new one");
+    await startDaemonDetached(config, log);
+  };
+  const onDrop = () => {
+    if (!timer) timer = setInterval(() => void tick().catch((err: unknown) => log.error({ err }, "could not restart the daemon")), everyMs).unref();
+  };
+  const unsubs = [db.subscribe("reconnecting", onDrop), db.subscribe("disconnected", onDrop)];
+  return () => {
+    clearInterval(timer);
+    for (const u of unsubs) u();
+  };
+}

@@ -5,7 +5,7 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { AppError } from "./errors.js";
-import { connectOrStartDaemon } from "./daemon-client.js";
+import { connectOrStartDaemon, watchLocalDaemon } from "./daemon-client.js";
 import { migrate } from "./db/index.js";
 import { MIGRATIONS } from "./schema.js";
 import { Queue } from "./queue/queue.js";
@@ -58,6 +58,7 @@ export async function main(args: string[], config: Config): Promise<number> {
   if (opts.http && !isLoopbackBind(opts.host)) config = { ...config, exposure: "remote" };
 
   const db = await connectOrStartDaemon(config, log);
+  const stopWatchdog = config.surrealUrl ? () => {} : watchLocalDaemon(db, config, log);
   await migrate(db, MIGRATIONS);
   const registry = buildRegistry({ db, config, log });
   const queue = new Queue(db, registry);
@@ -88,6 +89,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     stopping = true;
     log.info({ reason }, "shutting down");
     await closeTransport().catch(() => {});
+    stopWatchdog();
     await stopLive().catch(() => {});
     await db.close().catch(() => {});
     resolveDone();

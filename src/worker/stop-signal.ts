@@ -9,6 +9,11 @@ export function stopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
     process.on("SIGTERM", () => resolve());
     process.on("SIGINT", () => resolve());
-    if (process.send) process.once("disconnect", () => resolve());
+    // `process.send` exists only in a child started with an IPC channel. If the supervisor died
+    // while this process was still loading, the channel is already closed and no event will come.
+    if (process.send) {
+      if (!process.connected) resolve();
+      else process.once("disconnect", () => resolve());
+    }
   });
 }

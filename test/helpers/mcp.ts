@@ -34,7 +34,7 @@ export async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Pids of live processes started with `--data-dir <dataDir>` (Linux /proc; empty elsewhere). */
-function pidsUsing(dataDir: string): number[] {
+export function pidsUsing(dataDir: string): number[] {
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -53,6 +53,16 @@ function pidsUsing(dataDir: string): number[] {
     }
   }
   return out;
+}
+
+/** The parent pid of a live process (Linux /proc), or undefined. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
