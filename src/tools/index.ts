@@ -5,6 +5,7 @@ import { getJobStatus } from "./get-job-status.js";
 import { cancelJob } from "./cancel-job.js";
 import { retryEpisode } from "./retry-episode.js";
 import { listEpisodes } from "./list-episodes.js";
+import { getEpisode } from "./get-episode.js";
 import { deleteEpisode } from "./delete-episode.js";
 import { listProfiles } from "./list-profiles.js";
 import { saveEpisodeProfile } from "./save-episode-profile.js";
@@ -19,6 +20,7 @@ export const TOOLS: ToolDef[] = [
   cancelJob,
   retryEpisode,
   listEpisodes,
+  getEpisode,
   deleteEpisode,
   listProfiles,
   saveEpisodeProfile,

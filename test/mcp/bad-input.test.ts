@@ -70,7 +70,7 @@ describe("bad input", () => {
   it("rejects hostile ids in every id field", async () => {
     const before = await counts();
     for (const id of HOSTILE) {
-      for (const [tool, field] of [["get_job_status", "job_id"], ["cancel_job", "job_id"], ["retry_episode", "episode_id"], ["delete_episode", "episode_id"]] as const) {
+      for (const [tool, field] of [["get_job_status", "job_id"], ["cancel_job", "job_id"], ["retry_episode", "episode_id"], ["delete_episode", "episode_id"], ["get_episode", "episode_id"]] as const) {
         const text = errorText(await session.s.client.callTool({ name: tool, arguments: { [field]: id } }));
         expect(text, `${tool} ${JSON.stringify(id)}`).toMatch(new RegExp(field));
       }

@@ -16,7 +16,7 @@ describe("stdio, offline", () => {
     const { tools } = await session.s.client.listTools();
     const names = tools.map((t) => t.name).sort();
     expect(names).toEqual(
-      ["add_source", "cancel_job", "create_notebook", "delete_episode", "generate_podcast", "get_job_status", "list_episodes", "list_notebooks", "list_profiles", "retry_episode", "save_episode_profile", "save_speaker_profile"].sort(),
+      ["add_source", "cancel_job", "create_notebook", "delete_episode", "generate_podcast", "get_episode", "get_job_status", "list_episodes", "list_notebooks", "list_profiles", "retry_episode", "save_episode_profile", "save_speaker_profile"].sort(),
     );
     const status = tools.find((t) => t.name === "get_job_status")!;
     expect(status.annotations?.readOnlyHint).toBe(true);
@@ -89,6 +89,13 @@ describe("stdio, offline", () => {
     decoder.free();
     const seconds = decoded.samplesDecoded / decoded.sampleRate;
     expect(Math.abs(seconds - ep.duration)).toBeLessThan(0.2);
+
+    const viaTool = structured<{ audio_file: string; duration: number; transcript?: unknown }>(
+      await session.s.client.callTool({ name: "get_episode", arguments: { episode_id: submitted.episode_id, include_transcript: false } }),
+    );
+    expect(viaTool.audio_file).toBe(ep.audio_file);
+    expect(viaTool.duration).toBe(ep.duration);
+    expect(viaTool.transcript).toBeUndefined();
 
     const md = ((await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript` })).contents[0] as { text: string }).text;
     for (const turn of ep.transcript.slice(0, 5)) expect(md).toContain(turn.text.slice(0, 40));
