@@ -2,6 +2,7 @@
 // it never starts the daemon and never calls a paid API except to list voices when a key is set.
 import type { Config } from "./config.js";
 import { readHostState, connectFromConfig } from "./db/index.js";
+import { silentLogger } from "./log.js";
 
 type Check = { name: string; ok: boolean; detail: string };
 
@@ -12,9 +13,9 @@ export async function main(_args: string[], config: Config): Promise<number> {
     checks.push({ name: "database", ok: true, detail: `SURREAL_URL ${config.surrealUrl.replace(/\/\/[^@/]*@/, "//***@")}` });
   } else {
     const state = await readHostState(config.dataDir);
-    checks.push({ name: "local daemon", ok: !!state, detail: state ? `DB host pid ${state.pid} on 127.0.0.1:${state.port}` : "not running (the MCP server starts it on demand)" });
+    checks.push({ name: "local daemon", ok: true, detail: state ? `DB host pid ${state.pid} on 127.0.0.1:${state.port}` : "not running (the MCP server starts it on demand)" });
   }
-  if (config.surrealUrl || checks.at(-1)?.ok) {
+  if (config.surrealUrl || (await readHostState(config.dataDir))) {
     try {
       const db = await connectFromConfig(config, { waitMs: 2000 });
       const t0 = performance.now();
@@ -29,6 +30,16 @@ export async function main(_args: string[], config: Config): Promise<number> {
   checks.push({ name: "script writer (auto)", ok: true, detail: llm });
   const tts = config.openai.apiKey || config.openai.baseUrl ? "OpenAI-compatible TTS" : "built-in Flite voices (slt, rms, awb)";
   checks.push({ name: "voices (auto)", ok: true, detail: `${tts}${config.elevenlabs.apiKey ? "; ElevenLabs key set" : ""}` });
+  try {
+    // The offline voice is free to try: speak one short sentence.
+    const { BuiltinTtsEngine } = await import("./pipeline/tts/builtin.js");
+    const t0 = performance.now();
+    const pcm = await new BuiltinTtsEngine(silentLogger).synthesize({ text: "Hello from podcast-mcp.", voice: "slt", model: "", language: "en" }, new AbortController().signal);
+    const seconds = pcm.samples.length / pcm.sampleRate;
+    checks.push({ name: "built-in voice", ok: seconds > 0.5, detail: `spoke ${seconds.toFixed(1)} s of audio in ${(performance.now() - t0).toFixed(0)} ms` });
+  } catch (err) {
+    checks.push({ name: "built-in voice", ok: false, detail: (err as Error).message });
+  }
   for (const c of checks) process.stderr.write(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(22)} ${c.detail}\n`);
-  return checks.every((c) => c.ok || c.name === "local daemon") ? 0 : 1;
+  return checks.every((c) => c.ok) ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 // One validated config: a bad value stops the program at start with a message naming the variable.
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, defaultDataDir, loadConfig } from "../../src/config.js";
-import { cleanEnv, spawnCli, stopAll } from "../helpers/procs.js";
+import { cleanEnv, spawnCli, stopAll, tmpDataDir } from "../helpers/procs.js";
 
 afterAll(stopAll);
 
@@ -34,6 +34,13 @@ describe("config", () => {
     expect(code).toBe(2);
     expect(p.stderr()).toMatch(/PODCAST_MCP_LEASE_MS: must be at least 200/);
     expect(p.stdout()).toBe("");
+  });
+
+  it("doctor reports what this install would use and speaks with the built-in voice", async () => {
+    const p = spawnCli(["doctor"], cleanEnv({ PODCAST_MCP_DATA_DIR: tmpDataDir() }));
+    expect((await p.exited).code).toBe(0);
+    expect(p.stderr()).toMatch(/built-in offline writer/);
+    expect(p.stderr()).toMatch(/ok\s+built-in voice\s+spoke \d+\.\d s of audio/);
   });
 
   it("an unknown command says so and lists the commands", async () => {
