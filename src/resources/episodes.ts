@@ -1,6 +1,7 @@
 // Episode resources: the list, one episode as JSON, its transcript (Markdown, WebVTT) and its audio.
-import { readFile } from "node:fs/promises";
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { McpServer, ResourceTemplate, type ReadResourceResult } from "@modelcontextprotocol/server";
 import type { ToolDeps } from "../tools/deps.js";
 import { AppError } from "../errors.js";
 import { EPISODES_URI, withTable } from "./uris.js";
@@ -46,12 +47,32 @@ export function registerEpisodeResources(server: McpServer, deps: ToolDeps): voi
     "episode-audio",
     new ResourceTemplate("podcast://episodes/{id}/audio", { list: undefined, complete }),
     { title: "Episode audio (MP3)", mimeType: "audio/mpeg" },
-    async (uri, vars) => {
-      const file = await podcasts.artifactPath(withTable("episode", one(vars.id)), "mp3");
-      const bytes = await readFile(file);
-      return { contents: [{ uri: uri.href, mimeType: "audio/mpeg", blob: bytes.toString("base64") }] };
-    },
+    async (uri, vars) => audioContents(uri, await podcasts.artifactPath(withTable("episode", one(vars.id)), "mp3")),
   );
+}
+
+/**
+ * MCP clients refuse messages over 10 MiB (the SDKs' stdio read buffer) and may drop the
+ * connection, so a long episode's MP3 (base64 grows it by a third) is not sent inline: the
+ * answer says where to get it instead.
+ */
+export const MAX_AUDIO_BLOB_BYTES = 6 * 1024 * 1024;
+
+export async function audioContents(uri: URL, file: string, maxBytes = MAX_AUDIO_BLOB_BYTES): Promise<ReadResourceResult> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    throw new AppError("not_found", "this episode has no audio yet: it is written when the episode completes");
+  }
+  if (size > maxBytes) {
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+    const text =
+      `The audio is ${mb(size)} MB, more than the ${mb(maxBytes)} MB sent inside MCP messages. ` +
+      `It is at ${file}; over HTTP (podcast-mcp serve --http) it is GET /episodes/${path.basename(path.dirname(file))}/audio.mp3.`;
+    return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
+  }
+  return { contents: [{ uri: uri.href, mimeType: "audio/mpeg", blob: (await readFile(file)).toString("base64") }] };
 }
 
 async function readArtifact(deps: ToolDeps, id: string, kind: "md" | "vtt"): Promise<string> {
