@@ -77,8 +77,11 @@ async function applyOne(db: Db, m: Migration): Promise<boolean> {
     if (!cause) return true;
     // Lost the race to another process: it is applied now, and that is what we wanted.
     if (await isApplied(db, m.id)) return false;
-    const conflict = isConflict(cause) || /already exists/i.test(cause.message);
-    if (!conflict || attempt + 1 >= MAX_ATTEMPTS) {
+    // Any failure may be a race with another process applying the same migration (seen: its
+    // DEFINE TABLE not yet committed when our DEFINE FIELD … FLEXIBLE ran, "FLEXIBLE can only be
+    // used in SCHEMAFULL tables"). The transaction rolled back whole, so try again until the
+    // winner's record shows up; a migration that is really broken fails every attempt.
+    if (attempt + 1 >= MAX_ATTEMPTS) {
       throw new AppError("internal", `migration ${m.id} (${m.name}) failed: ${cause.message}`, { cause });
     }
     await sleep(backoff(attempt));

@@ -4,7 +4,7 @@
 import type { Migration } from "../db/index.js";
 
 const profiles = `
-DEFINE TABLE IF NOT EXISTS speaker_profile SCHEMAFULL;
+DEFINE TABLE OVERWRITE speaker_profile SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS name ON speaker_profile TYPE string;
 DEFINE FIELD IF NOT EXISTS description ON speaker_profile TYPE string DEFAULT "";
 DEFINE FIELD IF NOT EXISTS tts_provider ON speaker_profile TYPE string ASSERT $value IN ["auto", "openai", "elevenlabs", "builtin"];
@@ -25,7 +25,7 @@ DEFINE FIELD IF NOT EXISTS created ON speaker_profile TYPE datetime DEFAULT time
 DEFINE FIELD IF NOT EXISTS updated ON speaker_profile TYPE datetime DEFAULT time::now();
 DEFINE INDEX IF NOT EXISTS speaker_profile_name ON speaker_profile FIELDS name UNIQUE;
 
-DEFINE TABLE IF NOT EXISTS episode_profile SCHEMAFULL;
+DEFINE TABLE OVERWRITE episode_profile SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS name ON episode_profile TYPE string;
 DEFINE FIELD IF NOT EXISTS description ON episode_profile TYPE string DEFAULT "";
 DEFINE FIELD IF NOT EXISTS speaker_profile ON episode_profile TYPE string;
@@ -44,13 +44,13 @@ DEFINE INDEX IF NOT EXISTS episode_profile_name ON episode_profile FIELDS name U
 `;
 
 const notebooks = `
-DEFINE TABLE IF NOT EXISTS notebook SCHEMAFULL;
+DEFINE TABLE OVERWRITE notebook SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS name ON notebook TYPE string;
 DEFINE FIELD IF NOT EXISTS description ON notebook TYPE string DEFAULT "";
 DEFINE FIELD IF NOT EXISTS created ON notebook TYPE datetime DEFAULT time::now();
 DEFINE FIELD IF NOT EXISTS updated ON notebook TYPE datetime DEFAULT time::now();
 
-DEFINE TABLE IF NOT EXISTS source SCHEMAFULL;
+DEFINE TABLE OVERWRITE source SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS notebook ON source TYPE record<notebook>;
 DEFINE FIELD IF NOT EXISTS kind ON source TYPE string ASSERT $value IN ["text", "markdown", "file", "url"];
 DEFINE FIELD IF NOT EXISTS title ON source TYPE string DEFAULT "";
@@ -64,7 +64,7 @@ DEFINE INDEX IF NOT EXISTS source_notebook ON source FIELDS notebook;
 `;
 
 const episodes = `
-DEFINE TABLE IF NOT EXISTS episode SCHEMAFULL;
+DEFINE TABLE OVERWRITE episode SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS name ON episode TYPE string;
 DEFINE FIELD IF NOT EXISTS briefing ON episode TYPE string DEFAULT "";
 DEFINE FIELD IF NOT EXISTS briefing_suffix ON episode TYPE option<string>;
@@ -101,7 +101,7 @@ DEFINE FIELD IF NOT EXISTS updated ON episode TYPE datetime DEFAULT time::now();
 DEFINE INDEX IF NOT EXISTS episode_created ON episode FIELDS created;
 DEFINE INDEX IF NOT EXISTS episode_command ON episode FIELDS command;
 
-DEFINE TABLE IF NOT EXISTS tts_cache SCHEMAFULL;
+DEFINE TABLE OVERWRITE tts_cache SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS key ON tts_cache TYPE string;
 DEFINE FIELD IF NOT EXISTS provider ON tts_cache TYPE string;
 DEFINE FIELD IF NOT EXISTS model ON tts_cache TYPE string DEFAULT "";

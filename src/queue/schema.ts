@@ -7,6 +7,8 @@
 // the LIMIT into the index scan *before* that filter, so a few delayed jobs at the head of the
 // index hide every runnable one behind them (measured: 10 delayed + 1 due → the claim saw none).
 
+// Tables are defined with OVERWRITE, not IF NOT EXISTS: a migration runs once, and a table that a
+// stray write created implicitly (schemaless) before it must still end up SCHEMAFULL.
 import type { Migration } from "../db/migrations.js";
 
 /** Ids 100–199 belong to the queue. */
@@ -27,7 +29,7 @@ export const queueMigrations: QueueMigration[] = [
     id: 100,
     name: "command table",
     sql: `
-DEFINE TABLE IF NOT EXISTS command SCHEMAFULL;
+DEFINE TABLE OVERWRITE command SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS app ON command TYPE string;
 DEFINE FIELD IF NOT EXISTS name ON command TYPE string;
 DEFINE FIELD IF NOT EXISTS args ON command TYPE object FLEXIBLE;
@@ -63,7 +65,7 @@ DEFINE INDEX IF NOT EXISTS command_idempotency ON command FIELDS idempotency_key
     id: 101,
     name: "run_log table (test command `record`: one row per handler run)",
     sql: `
-DEFINE TABLE IF NOT EXISTS run_log SCHEMAFULL;
+DEFINE TABLE OVERWRITE run_log SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS job ON run_log TYPE string;
 DEFINE FIELD IF NOT EXISTS attempt ON run_log TYPE int;
 DEFINE FIELD IF NOT EXISTS worker ON run_log TYPE string;

@@ -34,7 +34,8 @@ export async function main(args: string[], config: Config): Promise<number> {
     return 2;
   }
   const stopRequested = stopSignal();
-  const db = await connectFromConfig(config, { waitMs: 10_000 });
+  // Started beside (or before) its DB host, a worker waits for it rather than failing at once.
+  const db = await connectFromConfig(config, { waitMs: 60_000 });
   await migrate(db, MIGRATIONS);
   const worker = new Worker({ db, registry: buildRegistry({ db, config, log }), concurrency, leaseMs, pollMs, log });
   await worker.start();

@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../../src/config.js";
-import { connectFromConfig, type Db } from "../../src/db/index.js";
+import { connectFromConfig, migrate, type Db } from "../../src/db/index.js";
+import { MIGRATIONS } from "../../src/schema.js";
 import { silentLogger } from "../../src/log.js";
 import { Queue } from "../../src/queue/index.js";
 import { buildRegistry } from "../../src/worker/commands.js";
@@ -51,6 +52,9 @@ export interface Client {
 export async function connectClient(dataDir: string): Promise<Client> {
   const config = loadConfig({ PODCAST_MCP_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
   const db = await connectFromConfig(config, { waitMs: 30_000 });
+  // Like the MCP server: apply the schema before the first write. A job written before the
+  // `command` table is defined would create it schemaless, and its migration could never apply.
+  await migrate(db, MIGRATIONS);
   const queue = new Queue(db, buildRegistry({ db, config, log: silentLogger }));
   return { db, queue, close: async () => void (await db.close()) };
 }

@@ -89,9 +89,10 @@ describe("DB host killed and restarted", () => {
     const w1 = startWorker(dir);
     const w2 = startWorker(dir);
     const client = await connectClient(dir);
-    await waitFor(async () => (await client.db.query("SELECT * FROM migration").collect()) !== undefined, 30_000);
     const before = await submitAll(() => client.queue.submit("record", { file: log, ms: 100 }).then((r) => r.job_id), 30);
-    await waitFor(() => readRuns(log).length >= 5, 20_000);
+    await waitFor(() => readRuns(log).length >= 5, 45_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\nworker 1: ${w1.stderr().slice(-2000)}\nworker 2: ${w2.stderr().slice(-2000)}`);
+    });
 
     await stopHost(host, "SIGKILL");
     host = startHost(dir);
