@@ -146,10 +146,20 @@ export class Queue {
   async watch(jobId: string | undefined, onChange: (s: JobStatus) => void): Promise<() => Promise<void>> {
     const only = jobId === undefined ? undefined : jobIdString(jobRecordId(jobId));
     const sub = await this.#db.live(new Table("command"));
+    // Notifications of one record can arrive out of commit order (seen: a job's "running" after
+    // its "completed"): pass on only what is newer than what this watcher already passed on.
+    const lastUpdated = new Map<string, string>();
     const unsubscribe = sub.subscribe((msg) => {
       if (msg.action === "KILLED" || msg.action === "DELETE") return;
-      if (only !== undefined && jobIdString(msg.recordId) !== only) return;
-      onChange(toJobStatus({ ...msg.value, id: msg.recordId }));
+      const id = jobIdString(msg.recordId);
+      if (only !== undefined && id !== only) return;
+      const status = toJobStatus({ ...msg.value, id: msg.recordId });
+      const previous = lastUpdated.get(id);
+      if (previous !== undefined && status.updated < previous) return;
+      lastUpdated.delete(id);
+      lastUpdated.set(id, status.updated);
+      if (lastUpdated.size > 10_000) lastUpdated.delete(lastUpdated.keys().next().value!); // a long-lived watch of every job
+      onChange(status);
     });
     return async () => {
       unsubscribe();

@@ -13,6 +13,13 @@ export const CLI = path.join(ROOT, "dist", "cli.js");
 const tracked = new Set<ChildProcess>();
 const dirs: string[] = [];
 
+/** Have stopAll stop a child this file started some other way than spawnCli. */
+export function track(child: ChildProcess): ChildProcess {
+  tracked.add(child);
+  child.once("exit", () => tracked.delete(child));
+  return child;
+}
+
 export function tmpDataDir(prefix = "podcast-mcp-test-"): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   dirs.push(dir);

@@ -10,7 +10,7 @@ import { silentLogger } from "../../src/log.js";
 import { Queue } from "../../src/queue/index.js";
 import { buildRegistry } from "../../src/worker/commands.js";
 import { readDaemonState } from "../../src/worker/daemon.js";
-import { ROOT, cleanEnv, spawnCli, waitFor, type Proc } from "../helpers/procs.js";
+import { ROOT, cleanEnv, spawnCli, track, waitFor, type Proc } from "../helpers/procs.js";
 
 /** Short leases and polls so recovery happens within a test's patience. */
 export const FAST = { PODCAST_MCP_LEASE_MS: "1000", PODCAST_MCP_POLL_MS: "200", PODCAST_MCP_GRACE_MS: "2000" };
@@ -33,7 +33,8 @@ export function startHost(dataDir: string): { child: ChildProcess; exited: Promi
   const config = path.join(ROOT, "dist", "config.js");
   const script = `const { main } = await import(${JSON.stringify(hostCli)}); const { loadConfig } = await import(${JSON.stringify(config)});
 process.exitCode = await main([], loadConfig(process.env, { dataDir: ${JSON.stringify(dataDir)} }));`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: cleanEnv(), stdio: ["ignore", "ignore", "pipe"] });
+  // Tracked, so a test that fails half-way still has it stopped by stopAll.
+  const child = track(spawn(process.execPath, ["--input-type=module", "-e", script], { env: cleanEnv(), stdio: ["ignore", "ignore", "pipe"] }));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   return { child, exited };
 }
