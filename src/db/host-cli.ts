@@ -24,5 +24,8 @@ export async function main(args: string[], config: Config): Promise<number> {
     process.once("SIGINT", () => resolve());
   });
   await host.stop();
+  // Measured: once an index was defined, the embedded engine keeps the process alive after it was
+  // freed (no JS handle is left). Everything is stopped and flushed here, so leave explicitly.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
   return 0;
 }
