@@ -49,6 +49,7 @@ describe("stdio, offline", () => {
     expect(submitted.job_id).toMatch(/^command:/);
     expect(submitMs).toBeLessThan(5_000); // returns at once, whatever the workers do (loose bound: shared CI machine)
     await session.s.client.subscribeResource({ uri: `podcast://jobs/${submitted.job_id}` });
+    await session.s.client.subscribeResource({ uri: `podcast://episodes/${submitted.episode_id}` });
     const first = structured<{ status: string }>(await session.s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id } })).status;
     expect(["pending", "running"]).toContain(first);
 
@@ -104,6 +105,7 @@ describe("stdio, offline", () => {
     expect(vtt.startsWith("WEBVTT")).toBe(true);
 
     expect(updates).toContain(`podcast://jobs/${submitted.job_id}`);
+    expect(updates).toContain(`podcast://episodes/${submitted.episode_id}`);
     expect(listChanged).toBeGreaterThan(0); // the new episode changed the list
   });
 
@@ -116,5 +118,22 @@ describe("stdio, offline", () => {
     expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(["podcast://episodes/{id}", "podcast://jobs/{id}", "podcast://episodes/{id}/audio"]));
     const prompts = await session.s.client.listPrompts();
     expect(prompts.prompts.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("deletes an episode: its files go, the list changes, its resources are gone", async () => {
+    const { existsSync } = await import("node:fs");
+    const path = await import("node:path");
+    let listChanged = 0;
+    session.s.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
+    const eps = structured<{ episodes: { id: string }[] }>(await session.s.client.callTool({ name: "list_episodes", arguments: {} }));
+    const id = eps.episodes[0]!.id;
+    const ep = structured<{ audio_file: string }>(await session.s.client.callTool({ name: "get_episode", arguments: { episode_id: id, include_transcript: false } }));
+    expect(existsSync(ep.audio_file)).toBe(true);
+    const del = structured<{ deleted: boolean }>(await session.s.client.callTool({ name: "delete_episode", arguments: { episode_id: id } }));
+    expect(del.deleted).toBe(true);
+    expect(existsSync(path.dirname(ep.audio_file))).toBe(false);
+    await expect(session.s.client.readResource({ uri: `podcast://episodes/${id}` })).rejects.toThrow(/not found/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(listChanged).toBeGreaterThan(0);
   });
 });
