@@ -86,12 +86,15 @@ describe("assembleEpisode", () => {
   it("has the duration of the clips plus pauses, and so does the decoded MP3 (±50 ms)", async () => {
     const speech = ep.turns.reduce((s, t) => s + (t.end - t.start), 0);
     const pauses = 0.3 + 0.35 + 1.0 + 0.35 + 1.0 + 0.7; // lead-in, gaps, tail
-    expect(Math.abs(ep.durationSeconds - (speech + pauses))).toBeLessThan(0.002);
+    // Published timings are as heard: after the encoder's delay, which the file has no header to skip.
+    const delay = MP3_CODEC_DELAY_SAMPLES / 24_000;
+    expect(Math.abs(ep.durationSeconds - delay - (speech + pauses))).toBeLessThan(0.002);
+    expect(ep.turns[0]!.start).toBeCloseTo(0.3 + delay, 2);
     // Each trimmed clip is its speech body (the padding is gone).
     plan.forEach((p, i) => expect(Math.abs(ep.turns[i]!.end - ep.turns[i]!.start - p.body)).toBeLessThan(0.15));
     const decoded = await decode(ep.mp3);
-    const decodedSeconds = (decoded.samples.length - MP3_CODEC_DELAY_SAMPLES) / decoded.sampleRate;
-    // After the delay, the rest is padding to the last full 576-sample frame (≤ 24 ms).
+    const decodedSeconds = decoded.samples.length / decoded.sampleRate;
+    // Past the published duration (which includes the delay) is only padding to the last full 576-sample frame (≤ 24 ms).
     expect(decodedSeconds - ep.durationSeconds).toBeGreaterThanOrEqual(0);
     expect(decodedSeconds - ep.durationSeconds).toBeLessThan(0.05);
   });

@@ -4,7 +4,7 @@ import { AppError } from "../../errors.js";
 import type { Chapter, TimedTurn } from "../types.js";
 import { checkMeta, tagMp3, type EpisodeMeta } from "./id3.js";
 import { joinClips, validateClips, type Clip, type JoinOptions } from "./join.js";
-import { encodeMp3, type Mp3Bitrate } from "./mp3.js";
+import { encodeMp3, MP3_CODEC_DELAY_SAMPLES, type Mp3Bitrate } from "./mp3.js";
 import { normalizeAsync } from "./normalize.js";
 import { EPISODE_SAMPLE_RATE, resample } from "./resample.js";
 
@@ -83,13 +83,19 @@ export async function assembleEpisode(input: AssembleInput): Promise<AssembledEp
     signal: input.signal,
     onProgress: (f) => report(NORMALIZED + f * (ENCODED - NORMALIZED)),
   });
-  const mp3 = tagMp3(raw, input.meta, joined.chapters);
+  // The file has no gapless header, so players play the encoder's delay (1105 samples, 46 ms at
+  // 24 kHz) before the first sample: publish timings as heard, shifted by that delay. The first
+  // chapter still starts at 0.
+  const delay = MP3_CODEC_DELAY_SAMPLES / norm.pcm.sampleRate;
+  const turns = joined.turns.map((t) => ({ ...t, start: t.start + delay, end: t.end + delay }));
+  const chapters = joined.chapters.map((c, i) => ({ ...c, start: i === 0 ? c.start : c.start + delay, end: c.end + delay }));
+  const mp3 = tagMp3(raw, input.meta, chapters);
   report(1, true);
   return {
     mp3,
-    durationSeconds: norm.pcm.samples.length / norm.pcm.sampleRate,
-    turns: joined.turns,
-    chapters: joined.chapters,
+    durationSeconds: norm.pcm.samples.length / norm.pcm.sampleRate + delay,
+    turns,
+    chapters,
     loudness: { integrated: norm.integrated, truePeak: norm.truePeak },
   };
 }
