@@ -49,13 +49,14 @@ export async function main(args: string[], config: Config): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  if (opts.http && !isLoopbackBind(opts.host) && !config.httpToken) {
+  const remote = opts.http && !isLoopbackBind(opts.host);
+  if (remote && !config.httpToken) {
     process.stderr.write(`Refusing to listen on ${opts.host} without PODCAST_MCP_TOKEN: any other bind than loopback needs a bearer token.\n`);
     return 2;
   }
 
   // Reachable from other machines: no local files as sources, no URLs on private networks.
-  if (opts.http && !isLoopbackBind(opts.host)) config = { ...config, exposure: "remote" };
+  if (remote) config = { ...config, exposure: "remote" };
 
   const db = await connectOrStartDaemon(config, log);
   const stopWatchdog = config.surrealUrl ? () => {} : watchLocalDaemon(db, config, log);

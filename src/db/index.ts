@@ -10,6 +10,7 @@ export { migrate, appliedMigrations, checkMigrations, type Migration } from "./m
 export { allMigrations } from "./schema.js";
 export { startDbHost, type DbHost, type DbHostOptions } from "./host.js";
 export { readHostState, type HostState } from "./host-state.js";
+export { RECORD_KEY, recordIdPattern } from "./record-key.js";
 
 async function waitForHost(dataDir: string, waitMs: number): Promise<HostState | undefined> {
   const deadline = Date.now() + waitMs;

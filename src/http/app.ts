@@ -10,15 +10,17 @@ import { checkRequest, type GuardOptions } from "./guard.js";
 import { serveFile } from "./audio.js";
 import { renderFeed } from "./feed.js";
 import { AppError } from "../errors.js";
+import { bareKey } from "../resources/uris.js";
+import { RECORD_KEY } from "../db/record-key.js";
 
 export interface HttpServerHandle {
   url: string;
   close(): Promise<void>;
 }
 
-const AUDIO_PATH = /^\/episodes\/((?:episode:)?[A-Za-z0-9_]{1,64})\/audio\.mp3$/;
+const AUDIO_PATH = new RegExp(`^/episodes/((?:episode:)?${RECORD_KEY})/audio\\.mp3$`);
 
-export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, guard: Omit<GuardOptions, "port"> & { port: number }): Promise<HttpServerHandle> {
+export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, guard: GuardOptions & { port: number }): Promise<HttpServerHandle> {
   const mcp = createMcpHandler((ctx) => buildMcpServer(deps, undefined, ctx.era), {
     legacy: "stateless",
     onerror: (err) => deps.log.debug({ err }, "mcp http"),
@@ -27,14 +29,13 @@ export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, guar
   hub.addSink({ updated: (uri) => mcp.notify.resourceUpdated(uri), listChanged: () => mcp.notify.resourcesChanged() });
   const mcpNode = toNodeHandler(mcp, { onerror: (err) => deps.log.warn({ err }, "mcp http adapter") });
 
-  let port = guard.port;
   const server = http.createServer(async (req, res) => {
     try {
       // A query token is accepted too: podcast apps cannot send headers.
       const url = new URL(req.url ?? "/", "http://localhost");
       const qToken = url.searchParams.get("token");
       if (qToken && !req.headers.authorization) req.headers.authorization = `Bearer ${qToken}`;
-      const denied = checkRequest(req, { ...guard, port });
+      const denied = checkRequest(req, guard);
       if (denied) {
         res.writeHead(denied[0], { "content-type": "application/json" }).end(JSON.stringify({ error: denied[1] }));
         return;
@@ -44,8 +45,7 @@ export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, guar
       if (url.pathname === "/health") return void res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
       const audio = AUDIO_PATH.exec(url.pathname);
       if (audio) {
-        const id = audio[1]!.startsWith("episode:") ? audio[1]! : `episode:${audio[1]}`;
-        const file = await deps.podcasts.artifactPath(id, "mp3");
+        const file = await deps.podcasts.artifactPath(audio[1]!, "mp3");
         return void (await serveFile(req, res, file, "audio/mpeg"));
       }
       if (url.pathname === "/feed.xml") {
@@ -56,7 +56,7 @@ export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, guar
           title: "podcast-mcp",
           link: `${base}/feed.xml`,
           description: "Episodes made by podcast-mcp",
-          episodes: episodes.map((e) => ({ ...e, audioUrl: `${base}/episodes/${e.id.replace(/^episode:/, "")}/audio.mp3${suffix}` })),
+          episodes: episodes.map((e) => ({ ...e, audioUrl: `${base}/episodes/${bareKey("episode", e.id)}/audio.mp3${suffix}` })),
         });
         return void res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8" }).end(xml);
       }
@@ -72,7 +72,7 @@ export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, guar
     server.once("error", reject);
     server.listen(guard.port, guard.host, () => resolve());
   });
-  port = (server.address() as AddressInfo).port;
+  const { port } = server.address() as AddressInfo;
   const hostForUrl = guard.host.includes(":") ? `[${guard.host}]` : guard.host;
   return {
     url: `http://${hostForUrl}:${port}`,

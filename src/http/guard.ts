@@ -8,7 +8,6 @@ import os from "node:os";
 
 export interface GuardOptions {
   host: string;
-  port: number;
   token: string | undefined;
   allowedHosts: string[];
 }

@@ -4,6 +4,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { invalidInput } from "../errors.js";
+import { recordIdPattern } from "../db/record-key.js";
 
 export interface ArtifactStore {
   /** The episode's directory (not created here: the pipeline creates it when it writes). */
@@ -14,7 +15,7 @@ export interface ArtifactStore {
   remove(episodeId: string): Promise<void>;
 }
 
-const ID = /^(?:episode:)?([A-Za-z0-9_]{1,64})$/;
+const ID = recordIdPattern("episode", true);
 const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** The bare id, or invalid_input: nothing but letters, digits and _ ever reaches a path. */

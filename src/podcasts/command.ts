@@ -3,7 +3,7 @@
 // resumes from the episode's checkpoints and the speech cache.
 import { z } from "zod";
 import type { Config } from "../config.js";
-import type { Db } from "../db/index.js";
+import { recordIdPattern, type Db } from "../db/index.js";
 import type { Logger } from "../log.js";
 import { defineCommand, type CommandDef } from "../queue/command.js";
 import { createProviders } from "./providers.js";
@@ -11,7 +11,7 @@ import { runEpisode, type EpisodeRunResult } from "./run-episode.js";
 
 export const GENERATE_PODCAST = "generate_podcast";
 
-export const GeneratePodcastArgs = z.object({ episode_id: z.string().regex(/^episode:[A-Za-z0-9_]{1,64}$/, "must be an episode id like episode:abc123") }).strict();
+export const GeneratePodcastArgs = z.object({ episode_id: z.string().regex(recordIdPattern("episode"), "must be an episode id like episode:abc123") }).strict();
 export type GeneratePodcastArgs = z.infer<typeof GeneratePodcastArgs>;
 
 export function generatePodcastCommand(deps: { db: Db; config: Config; log: Logger }): CommandDef<GeneratePodcastArgs, EpisodeRunResult> {

@@ -2,9 +2,10 @@
 // so no query is ever built by pasting a caller's text into SurrealQL.
 import { RecordId } from "surrealdb";
 import { invalidInput } from "../errors.js";
+import { RECORD_KEY } from "../db/record-key.js";
 
 /** What SurrealDB generates (20 lowercase letters/digits) and what we accept: letters, digits, _. */
-const ID_PART = /^[A-Za-z0-9_]{1,64}$/;
+const ID_PART = new RegExp(`^${RECORD_KEY}$`);
 
 export type DomainTable = "episode" | "notebook" | "source";
 

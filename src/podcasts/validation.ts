@@ -3,6 +3,7 @@
 // into AppError("invalid_input", "<field path>: <rule>") so a person sees what to fix.
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { recordIdPattern } from "../db/record-key.js";
 
 export const LLM_PROVIDERS = ["auto", "openai", "builtin"] as const;
 export const TTS_PROVIDERS = ["auto", "openai", "elevenlabs", "builtin"] as const;
@@ -122,7 +123,7 @@ export const GenerateInput = z
     content: z.string().min(1, "must not be empty").optional().describe("Source text to talk about (at most 200,000 characters)"),
     notebook_id: z
       .string()
-      .regex(/^(notebook:)?[A-Za-z0-9_]{1,64}$/, "must be a notebook id like notebook:abc123, as returned by create_notebook")
+      .regex(recordIdPattern("notebook", true), "must be a notebook id like notebook:abc123, as returned by create_notebook")
       .optional()
       .describe("Use every source of this notebook as content"),
     sources: z.array(SourceInput).min(1, "must have at least one source").max(20, "must have at most 20 sources").optional().describe("Texts, local files or http(s) URLs"),

@@ -2,8 +2,9 @@
 // input never reaches a query as anything but a bound RecordId.
 import { RecordId } from "surrealdb";
 import { invalidInput } from "../errors.js";
+import { recordIdPattern } from "../db/record-key.js";
 
-const JOB_ID = /^command:([A-Za-z0-9_]{1,64})$/;
+const JOB_ID = recordIdPattern("command");
 
 export function parseJobId(raw: string): string {
   if (typeof raw !== "string" || !JOB_ID.test(raw)) {

@@ -4,12 +4,13 @@ import path from "node:path";
 import { McpServer, ResourceTemplate, type ReadResourceResult } from "@modelcontextprotocol/server";
 import type { ToolDeps } from "../tools/deps.js";
 import { AppError } from "../errors.js";
-import { EPISODES_URI, withTable } from "./uris.js";
-import { completeEpisodeIds, json, one } from "./util.js";
+import { completeIds, EPISODES_URI } from "./uris.js";
+import { json, one } from "./util.js";
 
 export function registerEpisodeResources(server: McpServer, deps: ToolDeps): void {
   const { podcasts } = deps;
-  const complete = { id: (v: string) => completeEpisodeIds(deps, v) };
+  // The service takes episode ids with or without the `episode:` prefix.
+  const complete = { id: async (v: string) => completeIds((await podcasts.listEpisodes({ limit: 200 })).map((e) => String(e.id)), "episode", v) };
   const list = async () => ({
     resources: (await podcasts.listEpisodes({ limit: 100 })).map((e) => ({
       uri: `podcast://episodes/${e.id}`,
@@ -26,7 +27,7 @@ export function registerEpisodeResources(server: McpServer, deps: ToolDeps): voi
     "episode",
     new ResourceTemplate("podcast://episodes/{id}", { list, complete }),
     { title: "Podcast episode", description: "All fields of one episode: status, audio_file (absolute path), duration, chapters, outline, transcript", mimeType: "application/json" },
-    async (uri, vars) => json(uri, await podcasts.getEpisode(withTable("episode", one(vars.id)))),
+    async (uri, vars) => json(uri, await podcasts.getEpisode(one(vars.id))),
   );
 
   server.registerResource(
@@ -47,7 +48,7 @@ export function registerEpisodeResources(server: McpServer, deps: ToolDeps): voi
     "episode-audio",
     new ResourceTemplate("podcast://episodes/{id}/audio", { list: undefined, complete }),
     { title: "Episode audio (MP3)", mimeType: "audio/mpeg" },
-    async (uri, vars) => audioContents(uri, await podcasts.artifactPath(withTable("episode", one(vars.id)), "mp3")),
+    async (uri, vars) => audioContents(uri, await podcasts.artifactPath(one(vars.id), "mp3")),
   );
 }
 
@@ -76,7 +77,7 @@ export async function audioContents(uri: URL, file: string, maxBytes = MAX_AUDIO
 }
 
 async function readArtifact(deps: ToolDeps, id: string, kind: "md" | "vtt"): Promise<string> {
-  const file = await deps.podcasts.artifactPath(withTable("episode", id), kind);
+  const file = await deps.podcasts.artifactPath(id, kind);
   try {
     return await readFile(file, "utf8");
   } catch {

@@ -1,14 +1,14 @@
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { ToolDeps } from "../tools/deps.js";
 import { json, one } from "./util.js";
-import { withTable } from "./uris.js";
+import { completeIds, withTable } from "./uris.js";
 
 export function registerJobResources(server: McpServer, deps: ToolDeps): void {
   server.registerResource(
     "job",
     new ResourceTemplate("podcast://jobs/{id}", {
       list: undefined,
-      complete: { id: async (v: string) => (await deps.podcasts.recentJobIds(50)).filter((id) => id.startsWith(v) || id.replace(/^command:/, "").startsWith(v)) },
+      complete: { id: async (v: string) => completeIds(await deps.podcasts.recentJobIds(50), "command", v) },
     }),
     { title: "Podcast job", description: "Status, progress, result or error of one job. Subscribe to be told when it changes.", mimeType: "application/json" },
     async (uri, vars) => json(uri, await deps.podcasts.jobStatus(withTable("command", one(vars.id)))),

@@ -1,16 +1,27 @@
 // Resource URIs. Ids appear as the tools return them (episode:abc, command:abc); the bare key
 // (abc) is accepted too. Nothing in a URI is ever used as a file path.
 export const EPISODES_URI = "podcast://episodes";
-export const episodeUri = (id: string) => `podcast://episodes/${id}`;
-export const jobUri = (id: string) => `podcast://jobs/${id}`;
+
+type Table = "episode" | "command" | "notebook";
+
+/** "episode:abc" or "abc" → "abc". */
+export function bareKey(table: Table, id: string): string {
+  return id.startsWith(`${table}:`) ? id.slice(table.length + 1) : id;
+}
+
+/** "abc" or "command:abc" → "command:abc" (the queue takes job ids in full only). */
+export function withTable(table: Table, id: string): string {
+  return `${table}:${bareKey(table, id)}`;
+}
+
+/** Ids whose full or bare spelling starts with what the client typed, for template completion. */
+export function completeIds(ids: string[], table: Table, prefix: string): string[] {
+  return ids.filter((id) => id.startsWith(prefix) || bareKey(table, id).startsWith(prefix)).slice(0, 100);
+}
 
 /** The two spellings of one record's URIs, so a notification reaches whichever a client used. */
 export function uriVariants(kind: "episodes" | "jobs", id: string, suffix = ""): string[] {
   const table = kind === "episodes" ? "episode" : "command";
-  const key = id.startsWith(`${table}:`) ? id.slice(table.length + 1) : id;
+  const key = bareKey(table, id);
   return [`podcast://${kind}/${table}:${key}${suffix}`, `podcast://${kind}/${key}${suffix}`];
-}
-
-export function withTable(table: "episode" | "command" | "notebook", id: string): string {
-  return id.startsWith(`${table}:`) ? id : `${table}:${id}`;
 }

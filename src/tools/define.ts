@@ -2,7 +2,7 @@
 // annotations and a `run`. `registerTools` turns every thrown AppError into an `isError` result
 // whose text names the field and the rule, so a bad call never crashes the server.
 import type { McpServer, CallToolResult, ServerContext } from "@modelcontextprotocol/server";
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError, errorMessage } from "../errors.js";
 import type { ToolDeps } from "./deps.js";
 
@@ -38,8 +38,6 @@ export function defineTool<I extends z.ZodType, O extends z.ZodType>(def: ToolDe
 export function errorResult(err: unknown): CallToolResult {
   const kind = err instanceof AppError ? err.kind : "internal";
   const text = err instanceof AppError ? err.message : `Internal error: ${errorMessage(err)}`;
-  const structured: Record<string, unknown> = { error: { kind, message: text } };
-  if (err instanceof AppError && err.field) (structured.error as Record<string, unknown>).field = err.field;
   return { isError: true, content: [{ type: "text", text: `${kind}: ${text}` }] };
 }
 
@@ -51,21 +49,6 @@ function progressSender(ctx: ServerContext): ToolCallContext["progress"] {
       .notify({ method: "notifications/progress", params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } })
       .catch(() => {});
   };
-}
-
-/** Runs a tool outside MCP: the same parse → run → output check the server does. Used by tests. */
-export async function callTool(def: ToolDef, rawArgs: unknown, deps: ToolDeps, call?: Partial<ToolCallContext>): Promise<unknown> {
-  const parsed = def.input.safeParse(rawArgs);
-  if (!parsed.success) throw zodToAppError(parsed.error);
-  const out = await def.run(parsed.data, deps, { signal: call?.signal ?? new AbortController().signal, progress: call?.progress ?? (async () => {}) });
-  return def.output.parse(out);
-}
-
-export function zodToAppError(error: z.ZodError): AppError {
-  const first = error.issues[0];
-  const field = first && first.path.length > 0 ? first.path.join(".") : "arguments";
-  const rules = error.issues.map((i) => `${i.path.length ? i.path.join(".") : "arguments"}: ${i.message}`);
-  return new AppError("invalid_input", rules.join("; "), { field });
 }
 
 export function registerTools(server: McpServer, tools: ToolDef[], deps: ToolDeps): void {

@@ -13,7 +13,7 @@ export const getEpisode = defineTool({
   output: z.object({ id: z.string(), name: z.string(), status: z.string(), audio_file: z.string().nullable() }).passthrough(),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   run: async ({ episode_id, include_transcript }, { podcasts }) => {
-    const ep = await podcasts.getEpisode(episode_id.startsWith("episode:") ? episode_id : `episode:${episode_id}`);
+    const ep = await podcasts.getEpisode(episode_id);
     if (include_transcript === false) {
       const { transcript: _omit, content: _content, ...rest } = ep as typeof ep & { transcript?: unknown; content?: unknown };
       return rest;

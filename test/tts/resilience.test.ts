@@ -1,7 +1,7 @@
 // Retries, Retry-After, timeouts and the limiter on their own, with real timers (short ones).
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { backoffDelay, createLimiter, retryAfterMs, sleep, withRetries, withTimeout } from "../../src/pipeline/tts/resilience.js";
+import { backoffDelay, createLimiter, retryAfterMs, sleep, withRetries, withTimeout } from "../../src/pipeline/resilience.js";
 
 const live = () => new AbortController().signal;
 const headers = (h: Record<string, string>) => (name: string) => h[name];

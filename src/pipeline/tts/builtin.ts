@@ -13,7 +13,7 @@ import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
 import { wavToPcm } from "./pcm.js";
-import { canceledError } from "./resilience.js";
+import { canceledError } from "../resilience.js";
 
 export interface BuiltinVoice {
   id: string;

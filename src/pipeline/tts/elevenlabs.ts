@@ -6,7 +6,7 @@ import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
 import { connectionError, httpStatusError } from "./http-errors.js";
 import { s16leToPcm } from "./pcm.js";
-import { canceledError } from "./resilience.js";
+import { canceledError } from "../resilience.js";
 
 type Sdk = typeof import("@elevenlabs/elevenlabs-js");
 type Client = InstanceType<Sdk["ElevenLabsClient"]>;

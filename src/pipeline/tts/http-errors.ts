@@ -1,6 +1,6 @@
 // One mapping from a provider's HTTP answer to the error kinds the queue acts on.
 import { AppError } from "../../errors.js";
-import { retryAfterMs } from "./resilience.js";
+import { retryAfterMs } from "../resilience.js";
 
 /** Status codes that mean "try again later": timeouts, conflicts on the provider's side, rate limits, server faults. */
 const TRANSIENT = new Set([408, 409, 425, 429]);

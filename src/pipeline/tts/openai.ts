@@ -7,7 +7,7 @@ import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
 import { connectionError, httpStatusError } from "./http-errors.js";
 import { s16leToPcm } from "./pcm.js";
-import { canceledError } from "./resilience.js";
+import { canceledError } from "../resilience.js";
 
 export const OPENAI_VOICES = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar"] as const;
 export const OPENAI_TTS_MODELS = ["tts-1", "tts-1-hd", "gpt-4o-mini-tts"] as const;

@@ -4,7 +4,7 @@
 import { getMaxListeners, setMaxListeners } from "node:events";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
-import { createLimiter, describeError, withRetries, withTimeout, type Limiter } from "./resilience.js";
+import { createLimiter, describeError, withRetries, withTimeout, type Limiter } from "../resilience.js";
 
 export interface ResilienceOptions {
   /** Requests in flight to this provider from this process. Default: the engine's own `concurrency`. */

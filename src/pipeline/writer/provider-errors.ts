@@ -4,19 +4,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-
-/** Retry-After in ms from `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
-export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const ms = Number(headers.get("retry-after-ms") ?? NaN);
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const raw = headers.get("retry-after");
-  if (!raw) return undefined;
-  const secs = Number(raw);
-  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
+import { retryAfterMs, sleep } from "../resilience.js";
 
 function canceled(): AppError {
   return new AppError("canceled", "the job was canceled while waiting for the LLM");
@@ -38,7 +26,7 @@ export function toAppError(err: unknown, what: string, signal: AbortSignal, time
     // A 429 for an exhausted quota will not clear by waiting.
     if (status === 429 && err.code === "insufficient_quota") return new AppError("provider_permanent", detail, { cause: err });
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
-      const after = retryAfterMs(err.headers);
+      const after = retryAfterMs((name) => err.headers?.get(name));
       return new AppError("provider_transient", detail, { cause: err, ...(after !== undefined ? { retryAfterMs: after } : {}) });
     }
     return new AppError("provider_permanent", detail, { cause: err });
@@ -56,21 +44,6 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 60_000 };
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(canceled());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(canceled());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** Run `fn`, retrying provider_transient failures with backoff (or the server's Retry-After). */
 export async function withTransientRetry<T>(fn: () => Promise<T>, signal: AbortSignal, policy: RetryPolicy, log: Logger): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -82,7 +55,7 @@ export async function withTransientRetry<T>(fn: () => Promise<T>, signal: AbortS
       const delay = err.retryAfterMs ?? backoff + Math.floor(Math.random() * backoff * 0.2);
       if (delay > policy.maxDelayMs) throw err;
       log.warn({ attempt, delayMs: delay, err: err.message }, "LLM request failed, retrying");
-      await sleep(delay, signal);
+      await sleep(delay, signal, canceled);
     }
   }
 }

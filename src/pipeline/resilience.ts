@@ -1,19 +1,23 @@
-// Retries, timeouts and concurrency limits for speech providers, in one place: the SDKs' own
-// retries are switched off so Retry-After is honoured, and every attempt is counted and logged here.
-import { AppError, errorMessage } from "../../errors.js";
+// Retries, timeouts and concurrency limits for the paid providers (speech and LLM), in one place:
+// the SDKs' own retries are switched off so Retry-After is honoured, and every attempt is counted
+// and logged by our code.
+import { AppError, errorMessage } from "../errors.js";
 
 export function canceledError(signal: AbortSignal): AppError {
   const reason = signal.reason instanceof Error ? signal.reason : undefined;
   return new AppError("canceled", "speech synthesis was canceled", reason ? { cause: reason } : {});
 }
 
-/** Resolves after `ms`, or rejects with a `canceled` AppError as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(canceledError(signal));
+/**
+ * Resolves after `ms`, or rejects with a `canceled` AppError as soon as `signal` aborts
+ * (`canceled` words it for the caller; speech synthesis by default).
+ */
+export function sleep(ms: number, signal?: AbortSignal, canceled: (signal: AbortSignal) => AppError = canceledError): Promise<void> {
+  if (signal?.aborted) return Promise.reject(canceled(signal));
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
-      reject(canceledError(signal!));
+      reject(canceled(signal!));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
