@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seedProfiles, SEED_EPISODE_PROFILES, SEED_SPEAKER_PROFILES } from "../../src/podcasts/seed.js";
 import { voicesForRun } from "../../src/podcasts/voice-map.js";
 import { loadConfig } from "../../src/config.js";
-import { stopAll, tmpDataDir } from "../helpers/procs.js";
-import { caught, count, setup, type Setup } from "./support.js";
+import { caught, count, useSetup, type Setup } from "./support.js";
 
 let s: Setup;
-beforeAll(async () => {
-  s = await setup(tmpDataDir());
-});
-afterAll(async () => {
-  await s.db.close();
-  await stopAll();
-});
+useSetup((v) => (s = v));
 
 const speaker = (name: string, voice_id: string) => ({ name, voice_id, backstory: "b", personality: "p" });
 

@@ -1,21 +1,14 @@
 // Stopping an episode part-way keeps what was done: the outline and transcript checkpoints on the
 // episode and every clip already spoken in the speech cache. The next run starts from there.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEpisode, prepareEpisode } from "../../src/podcasts/episodes.js";
 import { createProviders } from "../../src/podcasts/providers.js";
 import { runEpisode } from "../../src/podcasts/run-episode.js";
 import { silentLogger } from "../../src/log.js";
-import { stopAll, tmpDataDir } from "../helpers/procs.js";
-import { caught, setup, type Setup } from "./support.js";
+import { caught, useSetup, type Setup } from "./support.js";
 
 let s: Setup;
-beforeAll(async () => {
-  s = await setup(tmpDataDir());
-});
-afterAll(async () => {
-  await s.db.close();
-  await stopAll();
-});
+useSetup((v) => (s = v));
 
 const content = [
   "Bees live in colonies. A colony has one queen and thousands of workers.",

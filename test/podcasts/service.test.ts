@@ -1,21 +1,15 @@
 // The service over the real queue and a real in-process worker: submission checks everything
 // before writing, a job makes the episode, retries resume from checkpoints and the speech cache.
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.js";
 import { Worker } from "../../src/worker/worker.js";
 import { MAX_CONTENT_CHARS } from "../../src/pipeline/content/index.js";
-import { stopAll, tmpDataDir, waitFor } from "../helpers/procs.js";
-import { caught, count, setup, type Setup } from "./support.js";
+import { waitFor } from "../helpers/procs.js";
+import { caught, count, useSetup, type Setup } from "./support.js";
 
 let s: Setup;
-beforeAll(async () => {
-  s = await setup(tmpDataDir());
-});
-afterAll(async () => {
-  await s.db.close();
-  await stopAll();
-});
+useSetup((v) => (s = v));
 
 const script = [
   { speaker: "Alex", text: "Welcome to the show. Today we talk about lighthouses." },

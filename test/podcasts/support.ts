@@ -1,6 +1,7 @@
 // Real parts for the domain tests: an embedded SurrealDB (mem:// or rocksdb:// in a temp dir)
 // with every migration, the real queue, and the service over them. No provider keys: the
 // built-in writer and voices do the work.
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
 import { connect, migrate, type Db } from "../../src/db/index.js";
 import { silentLogger } from "../../src/log.js";
@@ -8,6 +9,7 @@ import { CommandRegistry, Queue } from "../../src/queue/index.js";
 import { MIGRATIONS } from "../../src/schema.js";
 import { generatePodcastCommand } from "../../src/podcasts/command.js";
 import { PodcastService } from "../../src/podcasts/service.js";
+import { stopAll, tmpDataDir } from "../helpers/procs.js";
 
 export interface Setup {
   db: Db;
@@ -29,6 +31,19 @@ export async function setup(dataDir: string, url = "mem://", env: Record<string,
   const service = new PodcastService({ db, queue, config, log: silentLogger });
   await service.init();
   return { db, config, registry, queue, service };
+}
+
+/** One setup for a whole test file, in a fresh data dir, closed afterwards; `assign` hands it over. */
+export function useSetup(assign: (s: Setup) => void): void {
+  let current: Setup | undefined;
+  beforeAll(async () => {
+    current = await setup(tmpDataDir());
+    assign(current);
+  });
+  afterAll(async () => {
+    await current?.db.close();
+    await stopAll();
+  });
 }
 
 export async function count(db: Db, table: string): Promise<number> {

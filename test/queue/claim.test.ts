@@ -1,25 +1,17 @@
 // The claim: its plan is an ordered index scan with a limit (EXPLAIN), its cost stays flat with
 // 20,000 finished jobs in the table, its order is priority then age, and fenced writes refuse a
 // worker whose lease was taken over.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/index.js";
-import { silentLogger } from "../../src/log.js";
 import { CLAIM_CANDIDATES_SQL, LeaseStore, Queue } from "../../src/queue/index.js";
-import { buildRegistry } from "../../src/worker/commands.js";
-import { loadConfig } from "../../src/config.js";
-import { stopAll } from "../helpers/procs.js";
-import { openTestDb } from "./db.js";
+import { useQueueDb } from "./db.js";
 
 let db: Db;
 let queue: Queue;
 
-beforeAll(async () => {
-  db = await openTestDb();
-  queue = new Queue(db, buildRegistry({ db, config: loadConfig({}), log: silentLogger }));
-});
-afterAll(async () => {
-  await db?.close();
-  await stopAll();
+useQueueDb((d, q) => {
+  db = d;
+  queue = q;
 });
 
 async function clearPending(): Promise<void> {

@@ -1,8 +1,13 @@
 // An embedded rocksdb:// store in a temp dir with the queue's migrations applied. rocksdb (not
 // mem:// or surrealkv://) because exclusivity was measured to hold there.
+import { afterAll, beforeAll } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { connect, migrate, type Db } from "../../src/db/index.js";
+import { silentLogger } from "../../src/log.js";
+import { Queue } from "../../src/queue/index.js";
+import { buildRegistry } from "../../src/worker/commands.js";
 import { queueMigrations } from "../../src/queue/schema.js";
-import { tmpDataDir } from "../helpers/procs.js";
+import { stopAll, tmpDataDir } from "../helpers/procs.js";
 
 export async function openTestDb(): Promise<Db> {
   const dir = tmpDataDir("podcast-mcp-queue-");
@@ -14,4 +19,17 @@ export async function openTestDb(): Promise<Db> {
 export async function countRows(db: Db, table: string): Promise<number> {
   const [rows] = await db.query<[Array<{ c: number }>]>(`SELECT count() AS c FROM ${table} GROUP ALL`).collect();
   return rows[0]?.c ?? 0;
+}
+
+/** A test DB and a queue over it with the built-in commands, for a whole file; closed afterwards. */
+export function useQueueDb(assign: (db: Db, queue: Queue) => void): void {
+  let db: Db | undefined;
+  beforeAll(async () => {
+    db = await openTestDb();
+    assign(db, new Queue(db, buildRegistry({ db, config: loadConfig({}), log: silentLogger })));
+  });
+  afterAll(async () => {
+    await db?.close();
+    await stopAll();
+  });
 }

@@ -1,24 +1,16 @@
 // submit/status/cancel/requeue on the real embedded engine, without a worker.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/index.js";
 import { AppError } from "../../src/errors.js";
-import { silentLogger } from "../../src/log.js";
 import { Queue, parseJobId } from "../../src/queue/index.js";
-import { buildRegistry } from "../../src/worker/commands.js";
-import { loadConfig } from "../../src/config.js";
-import { stopAll } from "../helpers/procs.js";
-import { countRows, openTestDb } from "./db.js";
+import { countRows, useQueueDb } from "./db.js";
 
 let db: Db;
 let queue: Queue;
 
-beforeAll(async () => {
-  db = await openTestDb();
-  queue = new Queue(db, buildRegistry({ db, config: loadConfig({}), log: silentLogger }));
-});
-afterAll(async () => {
-  await db?.close();
-  await stopAll();
+useQueueDb((d, q) => {
+  db = d;
+  queue = q;
 });
 
 async function rejects(p: Promise<unknown>): Promise<AppError> {
