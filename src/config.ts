@@ -42,6 +42,10 @@ export const EnvSchema = z.object({
   PODCAST_MCP_LEASE_MS: intIn(200, 3_600_000, 30_000),
   PODCAST_MCP_POLL_MS: intIn(10, 60_000, 1_000),
   PODCAST_MCP_GRACE_MS: intIn(0, 600_000, 10_000),
+  PODCAST_MCP_DEFAULT_PROFILE: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -").default("tech_discussion"),
+  ),
   PODCAST_MCP_TOKEN: optionalString,
   PODCAST_MCP_ALLOWED_HOSTS: optionalString,
   OPENAI_API_KEY: optionalString,
@@ -71,6 +75,8 @@ export interface Config {
   pollMs: number;
   /** How long a stopping worker may finish its jobs before handing them back. */
   graceMs: number;
+  /** The episode profile generate_podcast uses when the caller names none. */
+  defaultProfile: string;
   httpToken: string | undefined;
   /**
    * "remote" when the HTTP server listens on a non-loopback address: callers may then be other
@@ -112,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     leaseMs: e.PODCAST_MCP_LEASE_MS,
     pollMs: e.PODCAST_MCP_POLL_MS,
     graceMs: e.PODCAST_MCP_GRACE_MS,
+    defaultProfile: e.PODCAST_MCP_DEFAULT_PROFILE,
     httpToken: e.PODCAST_MCP_TOKEN,
     exposure: "local",
     allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),

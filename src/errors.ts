@@ -45,3 +45,8 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** An unknown thrown value in one line for logs, without dumping whole SDK objects. */
+export function describeError(err: unknown): string {
+  return err instanceof AppError ? `${err.kind}: ${err.message}` : errorMessage(err);
+}

@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config.js";
 import { connect, connectFromConfig, migrate, type Db } from "../db/index.js";
 import { silentLogger } from "../log.js";
-import { LeaseStore, Queue, queueMigrations } from "../queue/index.js";
-import { buildRegistry } from "../worker/commands.js";
+import { CommandRegistry, LeaseStore, Queue, queueMigrations } from "../queue/index.js";
+import { TEST_COMMANDS } from "../testing/commands.js";
 import { readDaemonState } from "../worker/daemon.js";
 
 const CLI = fileURLToPath(new URL("../cli.js", import.meta.url));
@@ -35,7 +35,7 @@ async function countStatus(db: Db, status: string): Promise<number> {
 
 async function withDaemon(workers: number, fn: (queue: Queue, db: Db) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-bench-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", PODCAST_MCP_DATA_DIR: dir };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", PODCAST_MCP_DATA_DIR: dir, PODCAST_MCP_TEST_COMMANDS: "1" };
   for (const k of Object.keys(env)) if (/^(SURREAL_|PODCAST_MCP_(WORKERS|CONCURRENCY|LEASE|POLL))/.test(k)) delete env[k];
   const child = spawn(process.execPath, [CLI, "daemon", "--workers", String(workers)], { env, stdio: ["ignore", "ignore", "inherit"] });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -44,7 +44,7 @@ async function withDaemon(workers: number, fn: (queue: Queue, db: Db) => Promise
     const config = loadConfig({ PODCAST_MCP_DATA_DIR: dir });
     const db = await connectFromConfig(config, { waitMs: 10_000 });
     try {
-      await fn(new Queue(db, buildRegistry({ db, config, log: silentLogger })), db);
+      await fn(new Queue(db, new CommandRegistry(TEST_COMMANDS)), db);
     } finally {
       await db.close();
     }
@@ -94,7 +94,7 @@ async function claimCost(): Promise<void> {
   const db = await connect({ url: `rocksdb://${path.join(dir, "db")}`, namespace: "bench", database: "bench" });
   try {
     await migrate(db, queueMigrations);
-    const queue = new Queue(db, buildRegistry({ db, config: loadConfig({ PODCAST_MCP_DATA_DIR: dir }), log: silentLogger }));
+    const queue = new Queue(db, new CommandRegistry(TEST_COMMANDS));
     const store = new LeaseStore(db, { leaseMs: 60_000 });
     const measure = async () => {
       const ms: number[] = [];

@@ -4,9 +4,9 @@ import type { Logger } from "../log.js";
 
 // ---------- profiles (copied onto the episode at submission) ----------
 
-/** "auto" resolves at run time: OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set, else built-in. */
-export type LlmProviderName = "auto" | "openai" | "builtin";
-export type TtsProviderName = "auto" | "openai" | "elevenlabs" | "builtin";
+/** "auto" resolves at run time: a configured server when there is one, else the built-in engines. */
+export type { LlmProviderName, TtsProviderName } from "../core/enums.js";
+import type { LlmProviderName, TtsProviderName } from "../core/enums.js";
 
 export interface SpeakerSettings {
   /** 0.25–4 for OpenAI, 0.7–1.2 for ElevenLabs, 0.5–2 for built-in. */

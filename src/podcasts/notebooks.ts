@@ -5,7 +5,7 @@ import type { RecordId } from "surrealdb";
 import type { Db } from "../db/index.js";
 import { AppError, invalidInput } from "../errors.js";
 import { MAX_CONTENT_CHARS } from "../pipeline/content/index.js";
-import { idText, parseRecordId } from "./ids.js";
+import { idText, parseRecordId } from "../core/ids.js";
 import { plain } from "./plain.js";
 import { extractSource, joinTexts, type SourceExposure } from "./sources.js";
 import { SourceInput, parseOrThrow } from "./validation.js";
@@ -114,16 +114,10 @@ export async function addSource(db: Db, rawNotebookId: unknown, rawSource: unkno
 }
 
 /** Every source of the notebook as one text, each under its title; empty notebook → invalid_input. */
-export async function notebookContent(db: Db, rawId: unknown, field = "notebook_id"): Promise<{ id: RecordId; text: string; sources: number }> {
+export async function notebookContent(db: Db, rawId: unknown, field = "notebook_id"): Promise<{ id: RecordId; name: string; text: string; sources: number }> {
   const id = parseRecordId("notebook", rawId, field);
-  await notebookRecord(db, id, field);
+  const nb = await notebookRecord(db, id, field);
   const sources = await sourcesOf(db, id);
   if (sources.length === 0) throw invalidInput(field, `notebook ${idText(id)} has no sources: add some with add_source first`);
-  return { id, text: joinTexts(sources), sources: sources.length };
-}
-
-export async function deleteNotebook(db: Db, rawId: unknown): Promise<boolean> {
-  const id = parseRecordId("notebook", rawId, "notebook_id");
-  const [, rows] = await db.query<[unknown, unknown[]]>("DELETE source WHERE notebook = $id; DELETE $id RETURN BEFORE;", { id }).collect();
-  return Array.isArray(rows) && rows.length > 0;
+  return { id, name: String(nb.name), text: joinTexts(sources), sources: sources.length };
 }

@@ -1,7 +1,7 @@
 // Records as callers see them: ids as "table:id" text and datetimes as ISO strings, so results
 // serialise to JSON the same way whichever connection (embedded or WebSocket) read them.
 import { DateTime, RecordId } from "surrealdb";
-import { idText } from "./ids.js";
+import { idText } from "../core/ids.js";
 
 /** An object type without interface nominality, so it fits `{ [key: string]: unknown }` outputs. */
 export type Flat<T> = { [K in keyof T]: T[K] };

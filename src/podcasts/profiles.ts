@@ -2,11 +2,11 @@
 // upsert by name and the unique index backs it up). Voices are checked by the caller (the service)
 // because that needs the TTS engines.
 import { RecordId } from "surrealdb";
-import { isConflict, type Db } from "../db/index.js";
+import type { Db } from "../db/index.js";
 import { AppError } from "../errors.js";
 import type { EpisodeProfile, SpeakerProfile } from "../pipeline/types.js";
 import { plain, type Flat } from "./plain.js";
-import { write } from "./db-write.js";
+import { writeRetrying } from "../core/resilience/conflict.js";
 import { EpisodeProfileInput, ProfileNameSchema, SpeakerProfileInput, parseOrThrow } from "./validation.js";
 
 export type ProfileTable = "episode_profile" | "speaker_profile";
@@ -38,7 +38,7 @@ async function upsertProfile(db: Db, table: ProfileTable, profile: { name: strin
   const id = new RecordId(table, profile.name);
   const [rows] = await db.query<[{ created?: unknown }[]]>("SELECT created FROM $id", { id }).collect();
   const created = rows?.[0]?.created ?? new Date();
-  await write(db, "UPSERT $id CONTENT $c", { id, c: { ...profile, created, updated: new Date() } });
+  await writeRetrying(db, "UPSERT $id CONTENT $c", { id, c: { ...profile, created, updated: new Date() } });
 }
 
 /** The names there are, so a not_found message can say what to use instead. */
@@ -88,23 +88,19 @@ export async function saveEpisodeProfile(db: Db, profile: EpisodeProfile): Promi
   return getEpisodeProfile(db, profile.name);
 }
 
-const CONFLICT_ATTEMPTS = 10;
-
 /** Create the profile only when no profile of that name exists; true when it was created. */
 export async function createProfileIfMissing(db: Db, table: ProfileTable, profile: { name: string }): Promise<boolean> {
   const id = new RecordId(table, profile.name);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const [rows] = await db
-        .query<[unknown[] | null]>("IF record::exists($id) { RETURN [] } ELSE { RETURN (CREATE $id CONTENT $c) }", { id, c: { ...profile, created: new Date(), updated: new Date() } })
-        .collect();
-      return Array.isArray(rows) && rows.length > 0;
-    } catch (err) {
-      // Two processes seeding at once (server and workers start together): the loser either finds
-      // the record on CREATE or hits a transaction conflict; it looks again, and usually finds it.
-      if (/already exists/i.test((err as Error).message)) return false;
-      if (!isConflict(err) || attempt >= CONFLICT_ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, 10 * attempt * (0.5 + Math.random())));
-    }
+  try {
+    const [rows] = await writeRetrying<[unknown[] | null]>(db, "IF record::exists($id) { RETURN [] } ELSE { RETURN (CREATE $id CONTENT $c) }", {
+      id,
+      c: { ...profile, created: new Date(), updated: new Date() },
+    });
+    return Array.isArray(rows) && rows.length > 0;
+  } catch (err) {
+    // Two processes seeding at once (server and workers start together): the loser finds the
+    // record on CREATE (or, through a conflict and its retry, exists): it was created, not by us.
+    if (/already exists/i.test((err as Error).message)) return false;
+    throw err;
   }
 }

@@ -1,13 +1,14 @@
 // The podcast domain's tables (migration ids 200-299). SCHEMAFULL everywhere: a field not defined
 // here is dropped, a wrong type is refused by the database itself. Values the pipeline owns
 // (checkpoints, profile copies, outline) are FLEXIBLE objects: their shape is checked in code.
+import { LLM_PROVIDERS, TTS_PROVIDERS, sqlList } from "../core/enums.js";
 import type { Migration } from "../db/index.js";
 
 const profiles = `
 DEFINE TABLE OVERWRITE speaker_profile SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS name ON speaker_profile TYPE string;
 DEFINE FIELD IF NOT EXISTS description ON speaker_profile TYPE string DEFAULT "";
-DEFINE FIELD IF NOT EXISTS tts_provider ON speaker_profile TYPE string ASSERT $value IN ["auto", "openai", "elevenlabs", "builtin"];
+DEFINE FIELD IF NOT EXISTS tts_provider ON speaker_profile TYPE string ASSERT $value IN ${sqlList(TTS_PROVIDERS)};
 DEFINE FIELD IF NOT EXISTS tts_model ON speaker_profile TYPE string DEFAULT "";
 DEFINE FIELD IF NOT EXISTS speakers ON speaker_profile TYPE array<object> ASSERT array::len($value) >= 1 AND array::len($value) <= 4;
 DEFINE FIELD IF NOT EXISTS speakers.*.name ON speaker_profile TYPE string;
@@ -29,9 +30,9 @@ DEFINE TABLE OVERWRITE episode_profile SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS name ON episode_profile TYPE string;
 DEFINE FIELD IF NOT EXISTS description ON episode_profile TYPE string DEFAULT "";
 DEFINE FIELD IF NOT EXISTS speaker_profile ON episode_profile TYPE string;
-DEFINE FIELD IF NOT EXISTS outline_provider ON episode_profile TYPE string ASSERT $value IN ["auto", "openai", "builtin"];
+DEFINE FIELD IF NOT EXISTS outline_provider ON episode_profile TYPE string ASSERT $value IN ${sqlList(LLM_PROVIDERS)};
 DEFINE FIELD IF NOT EXISTS outline_model ON episode_profile TYPE string DEFAULT "";
-DEFINE FIELD IF NOT EXISTS transcript_provider ON episode_profile TYPE string ASSERT $value IN ["auto", "openai", "builtin"];
+DEFINE FIELD IF NOT EXISTS transcript_provider ON episode_profile TYPE string ASSERT $value IN ${sqlList(LLM_PROVIDERS)};
 DEFINE FIELD IF NOT EXISTS transcript_model ON episode_profile TYPE string DEFAULT "";
 DEFINE FIELD IF NOT EXISTS language ON episode_profile TYPE string DEFAULT "en";
 DEFINE FIELD IF NOT EXISTS default_briefing ON episode_profile TYPE string DEFAULT "";
@@ -114,8 +115,17 @@ DEFINE FIELD IF NOT EXISTS created ON tts_cache TYPE datetime DEFAULT time::now(
 DEFINE INDEX IF NOT EXISTS tts_cache_key ON tts_cache FIELDS key UNIQUE;
 `;
 
+// An episode's status and error are its job's (src/podcasts/episode-store.ts): no longer stored.
+// Its files live in a folder per run (`files`), published by the run's fenced final write.
+const episodeRuns = `
+REMOVE FIELD IF EXISTS status ON episode;
+REMOVE FIELD IF EXISTS error ON episode;
+DEFINE FIELD IF NOT EXISTS files ON episode TYPE option<string>;
+`;
+
 export const podcastMigrations: Migration[] = [
   { id: 200, name: "podcasts: speaker and episode profiles", sql: profiles },
   { id: 201, name: "podcasts: notebooks and sources", sql: notebooks },
   { id: 202, name: "podcasts: episodes and the speech cache", sql: episodes },
+  { id: 203, name: "podcasts: episode status from its job; files in a folder per run", sql: episodeRuns },
 ];

@@ -1,39 +1,37 @@
 // The podcast service: everything the MCP tools and resources do, without MCP. It validates,
 // writes records, submits jobs and reads state; it never runs the pipeline (workers do, through
-// command.ts). Every id from a caller goes through a strict parser and into bound variables.
+// src/maker). Every id from a caller goes through a strict parser and into bound variables. Jobs
+// are read and changed only through the queue's own methods; episodes only through the store.
 import { stat } from "node:fs/promises";
-import { RecordId, Table } from "surrealdb";
 import type { Config } from "../config.js";
+import { isFinished } from "../core/enums.js";
+import { idText, parseJobId, parseRecordId } from "../core/ids.js";
+import { writeRetrying } from "../core/resilience/conflict.js";
 import type { Db } from "../db/index.js";
 import { AppError, invalidInput } from "../errors.js";
 import type { Logger } from "../log.js";
-import { checkVoices } from "../pipeline/run.js";
-import { EPISODE_FILE_NAMES } from "../pipeline/stages/audio.js";
-import { parseJobId, type JobStatus, type Queue } from "../queue/index.js";
-import { createFileArtifactStore, type ArtifactStore } from "./artifacts.js";
-import { clearCheckpoints } from "./checkpoints.js";
-import { GENERATE_PODCAST } from "./command.js";
-import { createEpisode, loadEpisode, prepareEpisode, type EpisodeRecord } from "./episodes.js";
-import { idText, parseRecordId } from "./ids.js";
+import type { JobStatus, Queue } from "../queue/index.js";
+import { createFileArtifactStore, EPISODE_FILES, type ArtifactStore, type EpisodeFileKind } from "./artifacts.js";
+import { GENERATE_PODCAST } from "./commands.js";
+import { EpisodeStore, statusOf, type EpisodeRecord, type EpisodeStatus, type EpisodeSummary } from "./episode-store.js";
+import { describeChoice, prepareEpisode, type VoiceCheck } from "./prepare-episode.js";
 import * as notebooks from "./notebooks.js";
-import { plain, type Flat } from "./plain.js";
+import type { Flat } from "./plain.js";
 import * as profiles from "./profiles.js";
-import { createProviders, type Providers } from "./providers.js";
-import { write } from "./db-write.js";
 import { seedProfiles } from "./seed.js";
-import { voicesForRun } from "./voice-map.js";
 
 export interface PodcastServiceDeps {
   db: Db;
   queue: Queue;
   config: Config;
   log: Logger;
+  /** Checks a speaker profile's voices against their providers (src/providers). */
+  checkVoices: VoiceCheck;
   artifacts?: ArtifactStore;
 }
 
-export type EpisodeStatus = "pending" | "running" | "completed" | "failed" | "canceled";
+export type { EpisodeStatus, EpisodeSummary };
 export type JobStatusWithEpisode = Flat<JobStatus & { episode_id: string | null }>;
-export type ArtifactKind = keyof typeof EPISODE_FILE_NAMES;
 
 export type SubmitResult = {
   job_id: string;
@@ -42,18 +40,6 @@ export type SubmitResult = {
   message: string;
   episode_profile: string;
   episode_name: string;
-};
-
-export type EpisodeSummary = {
-  id: string;
-  name: string;
-  status: EpisodeStatus;
-  job_id: string | null;
-  episode_profile: string;
-  duration: number | null;
-  error: string | null;
-  created: string;
-  updated: string;
 };
 
 export interface FeedItem {
@@ -65,22 +51,14 @@ export interface FeedItem {
   bytes: number;
 }
 
-const FINISHED = new Set(["completed", "failed", "canceled"]);
-
-/** The episode's status: its job's when it has one, else the record's own (episodes the CLI made). */
-function episodeStatus(jobStatus: unknown, mirror: unknown): EpisodeStatus {
-  if (typeof jobStatus === "string") return jobStatus as EpisodeStatus;
-  if (mirror === "submitted") return "pending";
-  return (typeof mirror === "string" ? mirror : "pending") as EpisodeStatus;
-}
-
 export class PodcastService {
   readonly #db: Db;
   readonly #queue: Queue;
   readonly #config: Config;
   readonly #log: Logger;
   readonly #artifacts: ArtifactStore;
-  readonly #providers: Providers;
+  readonly #checkVoices: VoiceCheck;
+  readonly #episodes: EpisodeStore;
 
   constructor(deps: PodcastServiceDeps) {
     this.#db = deps.db;
@@ -88,7 +66,8 @@ export class PodcastService {
     this.#config = deps.config;
     this.#log = deps.log.child({ part: "podcasts" });
     this.#artifacts = deps.artifacts ?? createFileArtifactStore(deps.config.dataDir);
-    this.#providers = createProviders(deps.config, this.#log);
+    this.#checkVoices = deps.checkVoices;
+    this.#episodes = new EpisodeStore(deps.db);
   }
 
   /** Seeds the default profiles (only those missing). Run after migrations. */
@@ -119,7 +98,7 @@ export class PodcastService {
   /** Voices are checked for their providers (as "auto" resolves now) before anything is written. */
   async saveSpeakerProfile(input: unknown) {
     const profile = profiles.parseSpeakerProfile(input);
-    await checkVoices(voicesForRun(profile, this.#config), this.#providers);
+    await this.#checkVoices(profile);
     return profiles.saveSpeakerProfile(this.#db, profile);
   }
 
@@ -141,55 +120,34 @@ export class PodcastService {
     return notebooks.getNotebook(this.#db, id);
   }
 
-  /** Removes the notebook and its sources; episodes made from it keep their own copy of the text. */
-  async deleteNotebook(id: string): Promise<{ notebook_id: string; deleted: boolean }> {
-    const rid = parseRecordId("notebook", id, "notebook_id");
-    return { notebook_id: idText(rid), deleted: await notebooks.deleteNotebook(this.#db, rid) };
-  }
-
   // ---------- episodes and jobs ----------
 
   /**
-   * Checks everything (profiles, voices, content, script), then writes the episode and submits
-   * its job. Nothing is written when a check fails; the episode is removed if the submit fails.
+   * Checks everything (profiles, voices, content, script), then writes the episode and its job in
+   * one transaction: both appear together or not at all, in one round trip.
    */
   async submitEpisode(input: unknown): Promise<SubmitResult> {
-    const prepared = await prepareEpisode(this.#db, this.#config, this.#providers, input);
-    const id = await createEpisode(this.#db, prepared);
-    const episodeId = idText(id);
-    let jobId: string;
-    try {
-      jobId = (await this.#queue.submit(GENERATE_PODCAST, { episode_id: episodeId })).job_id;
-    } catch (err) {
-      await write(this.#db, "DELETE $id", { id }).catch((e: unknown) => this.#log.error({ err: e, episodeId }, "could not remove the episode of a failed submit"));
-      throw err;
-    }
-    await this.#linkJob(id, jobId);
+    const prepared = await prepareEpisode(this.#db, this.#config, this.#checkVoices, input);
+    const episode = this.#episodes.newId();
+    const job = this.#queue.prepare(GENERATE_PODCAST, { episode_id: idText(episode) });
+    const create = this.#episodes.createStatement(prepared.episode, job.id);
+    await writeRetrying(this.#db, `BEGIN TRANSACTION; ${job.sql}; ${create.sql}; COMMIT TRANSACTION;`, { ...job.vars, ...create.vars, episode });
+    const episodeId = idText(episode);
+    const chose = describeChoice(prepared);
     return {
-      job_id: jobId,
+      job_id: job.jobId,
       episode_id: episodeId,
       status: "submitted",
-      message: `Episode "${prepared.name}" is queued as job ${jobId}. Follow it with get_job_status (or subscribe to podcast://jobs/${jobId}); when it completes, read podcast://episodes/${episodeId}.`,
-      episode_profile: prepared.episode_profile.name,
-      episode_name: prepared.name,
+      message:
+        `Episode "${prepared.episode.name}" is queued as job ${job.jobId}${chose}. Follow it with get_job_status ` +
+        `(or subscribe to podcast://jobs/${job.jobId}); when it completes, read podcast://episodes/${episodeId}.`,
+      episode_profile: prepared.episode.episode_profile.name,
+      episode_name: prepared.episode.name,
     };
   }
 
-  async #linkJob(id: RecordId, jobId: string): Promise<void> {
-    const job = new RecordId("command", parseJobId(jobId).slice("command:".length));
-    await write(this.#db, "UPDATE $id SET command = $job, status = 'submitted', error = NONE, updated = time::now()", { id, job });
-  }
-
-  async #episodeIdOfJob(status: JobStatus): Promise<string | null> {
-    const fromResult = (status.result as { episode_id?: unknown } | null)?.episode_id;
-    if (typeof fromResult === "string") return fromResult;
-    const job = new RecordId("command", parseJobId(status.job_id).slice("command:".length));
-    const [value] = await this.#db.query<[unknown]>("RETURN (SELECT VALUE args.episode_id FROM ONLY $job)", { job }).collect();
-    return typeof value === "string" ? value : null;
-  }
-
   async #withEpisode(status: JobStatus): Promise<JobStatusWithEpisode> {
-    return { ...status, episode_id: await this.#episodeIdOfJob(status) };
+    return { ...status, episode_id: await this.#episodes.episodeIdOfJob(status.job_id) };
   }
 
   async jobStatus(jobId: string): Promise<JobStatusWithEpisode> {
@@ -201,14 +159,19 @@ export class PodcastService {
   }
 
   /**
-   * Holds until the job's status or progress differs from `now`, the time passes or the signal
-   * fires; `onChange` sees every change meanwhile. LIVE query first, a 1 s poll as backstop
-   * (LIVE notifications are not replayed after a reconnect).
+   * Holds until the job's status differs from `now`, the time passes or the signal fires;
+   * `onChange` sees every progress change meanwhile (progress notifications to the caller), so one
+   * long wait covers a whole running phase. LIVE query first, a 1 s poll as backstop (LIVE
+   * notifications are not replayed after a reconnect).
    */
-  async waitForJobChange(jobId: string, now: JobStatus, waitMs: number, signal: AbortSignal, onChange: (s: JobStatus) => unknown): Promise<JobStatusWithEpisode> {
+  async waitForJobChange(
+    jobId: string,
+    now: JobStatus,
+    waitMs: number,
+    signal: AbortSignal,
+    onChange: (s: JobStatus) => unknown,
+  ): Promise<JobStatusWithEpisode> {
     parseJobId(jobId);
-    // Holds until the status changes; progress changes on the way are reported through onChange
-    // (progress notifications to the caller), so one long wait covers a whole running phase.
     let lastProgress = JSON.stringify(now.progress);
     let lastFraction = now.progress?.fraction ?? 0;
     const differs = (s: JobStatus) => s.status !== now.status;
@@ -256,7 +219,7 @@ export class PodcastService {
     return this.#queue.watch(undefined, (s) => {
       if (s.name !== GENERATE_PODCAST) return;
       const known = episodes.get(s.job_id);
-      const lookup = known !== undefined ? Promise.resolve(known) : this.#episodeIdOfJob(s);
+      const lookup = known !== undefined ? Promise.resolve(known) : this.#episodes.episodeIdOfJob(s.job_id);
       lookup.then(
         (episode_id) => {
           if (episodes.size > 10_000) episodes.clear();
@@ -269,48 +232,22 @@ export class PodcastService {
   }
 
   /** Calls back when an episode is created or deleted (the list changed). */
-  async watchEpisodeList(onChange: () => void): Promise<() => Promise<void>> {
-    const sub = await this.#db.live(new Table("episode"));
-    const unsubscribe = sub.subscribe((msg) => {
-      if (msg.action === "CREATE" || msg.action === "DELETE") onChange();
-    });
-    return async () => {
-      unsubscribe();
-      await sub.kill();
-    };
+  watchEpisodeList(onChange: () => void): Promise<() => Promise<void>> {
+    return this.#episodes.watchList(onChange);
   }
 
-  async recentJobIds(limit = 50): Promise<string[]> {
-    const [rows] = await this.#db
-      .query<[unknown[]]>("SELECT VALUE command FROM episode WHERE command != NONE ORDER BY created DESC LIMIT $limit", { limit: Math.min(Math.max(1, limit), 500) })
-      .collect();
-    return (rows ?? []).map((r) => idText(r));
+  recentJobIds(limit = 50): Promise<string[]> {
+    return this.#episodes.recentJobIds(Math.min(Math.max(1, limit), 500));
   }
 
   async listEpisodes(opts: { limit?: number | undefined; status?: EpisodeStatus | undefined } = {}): Promise<EpisodeSummary[]> {
     const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 50)), 500);
-    // Filtered in code: the status comes from the job for most episodes and from the record for
-    // the CLI's, and lists are small (hundreds).
-    const [rows] = await this.#db
-      .query<[Record<string, unknown>[]]>(
-        `SELECT id, name, status, command, command.status AS job_status, episode_profile.name AS episode_profile, duration, error, created, updated
-         FROM episode ORDER BY created DESC LIMIT $limit`,
-        { limit: opts.status ? 5_000 : limit },
-      )
-      .collect();
-    const all = (rows ?? []).map((r) => {
-      const p = plain<Record<string, unknown>>(r);
-      return {
-        id: String(p.id),
-        name: String(p.name),
-        status: episodeStatus(p.job_status, p.status),
-        job_id: typeof p.command === "string" ? p.command : null,
-        episode_profile: String(p.episode_profile ?? ""),
-        duration: typeof p.duration === "number" ? p.duration : null,
-        error: typeof p.error === "string" ? p.error : null,
-        created: String(p.created),
-        updated: String(p.updated),
-      };
+    // Filtered by status in code: the status is the job's, and lists are hundreds, not millions.
+    const rows = await this.#episodes.list(opts.status ? 5_000 : limit);
+    const jobs = await this.#queue.statuses(rows.flatMap((r) => (r.command ? [r.command] : [])));
+    const all = rows.map(({ command, audio_file, ...r }) => {
+      const { status, error } = statusOf({ command, audio_file }, command ? jobs.get(command) : undefined);
+      return { ...r, status, job_id: command ?? null, error };
     });
     return (opts.status ? all.filter((e) => e.status === opts.status) : all).slice(0, limit);
   }
@@ -325,45 +262,43 @@ export class PodcastService {
     }
   }
 
-  /** All of the episode: status and progress from its job, audio_file as an absolute path. */
+  /** All of the episode: status, progress and error from its job, audio_file as an absolute path. */
   async getEpisode(id: string) {
-    const ep = await loadEpisode(this.#db, id);
+    const ep = await this.#episodes.load(id);
     const job = await this.#jobOf(ep);
-    const { checkpoints, command, status, ...rest } = ep;
+    const { checkpoints, command, files, ...rest } = ep;
+    const { status, error } = statusOf(ep, job);
     return {
       ...rest,
-      status: episodeStatus(job?.status, status),
+      status,
       job_id: command ?? null,
       progress: job?.progress ?? null,
-      error: ep.error ?? job?.error_message ?? null,
-      audio_file: ep.audio_file ? this.#artifacts.path(ep.id, ep.audio_file) : null,
+      error,
+      audio_file: ep.audio_file ? this.#artifacts.path(ep.id, files ?? "", EPISODE_FILES.mp3) : null,
       checkpoints: Object.keys(checkpoints ?? {}),
     };
   }
 
   /** The absolute path of one of the episode's files; not_found until it has been written. */
-  async artifactPath(id: string, kind: ArtifactKind): Promise<string> {
-    if (!Object.hasOwn(EPISODE_FILE_NAMES, kind)) throw invalidInput("kind", `must be one of ${Object.keys(EPISODE_FILE_NAMES).join(", ")}`);
-    const ep = await loadEpisode(this.#db, id);
-    if (kind === "mp3" && !ep.audio_file) throw new AppError("not_found", `episode ${ep.id} has no audio yet: it is written when the episode completes`);
-    return this.#artifacts.path(ep.id, kind === "mp3" ? ep.audio_file! : EPISODE_FILE_NAMES[kind]);
+  async artifactPath(id: string, kind: EpisodeFileKind): Promise<string> {
+    if (!Object.hasOwn(EPISODE_FILES, kind)) throw invalidInput("kind", `must be one of ${Object.keys(EPISODE_FILES).join(", ")}`);
+    const ep = await this.#episodes.load(id);
+    if (!ep.audio_file) {
+      const { status, error } = statusOf(ep, await this.#jobOf(ep));
+      const why = status === "failed" || status === "canceled" ? `it ${status}${error ? `: ${error}` : ""}` : `it is ${status}; its files are written when it completes`;
+      throw new AppError("not_found", `episode ${ep.id} has no ${kind === "mp3" ? "audio" : "transcript"}: ${why}`);
+    }
+    return this.#artifacts.path(ep.id, ep.files ?? "", EPISODE_FILES[kind]);
   }
 
   /** Completed episodes whose audio exists, newest first, for the RSS feed. */
   async feedEpisodes(limit = 100): Promise<FeedItem[]> {
-    const [rows] = await this.#db
-      .query<[Record<string, unknown>[]]>(
-        "SELECT id, name, briefing, chapters, duration, audio_file, created FROM episode WHERE audio_file != NONE ORDER BY created DESC LIMIT $limit",
-        { limit },
-      )
-      .collect();
     const out: FeedItem[] = [];
-    for (const r of rows ?? []) {
-      const p = plain<{ id: string; name: string; briefing?: string; chapters?: { title: string }[]; duration?: number; audio_file: string; created: string }>(r);
+    for (const e of await this.#episodes.withAudio(limit)) {
       try {
-        const { size } = await stat(this.#artifacts.path(p.id, p.audio_file));
-        const chapters = (p.chapters ?? []).map((c) => c.title).join(" · ");
-        out.push({ id: p.id, name: p.name, description: chapters || p.briefing || p.name, created: p.created, duration: p.duration ?? 0, bytes: size });
+        const { size } = await stat(this.#artifacts.path(e.id, e.files, EPISODE_FILES.mp3));
+        const chapters = e.chapters.map((c) => c.title).join(" · ");
+        out.push({ id: e.id, name: e.name, description: chapters || e.name, created: e.created, duration: e.duration, bytes: size });
       } catch {
         // The file is gone (deleted by hand): leave the episode out of the feed.
       }
@@ -378,10 +313,9 @@ export class PodcastService {
    * checkpoints so the script is written again (spoken turns that come out the same stay cached).
    */
   async retryEpisode(id: string, force = false): Promise<SubmitResult> {
-    const ep = await loadEpisode(this.#db, id);
+    const ep = await this.#episodes.load(id);
     const job = await this.#jobOf(ep);
-    const status = episodeStatus(job?.status, ep.status);
-    const rid = parseRecordId("episode", ep.id, "episode_id");
+    const { status } = statusOf(ep, job);
     const submitted = (jobId: string, how: string): SubmitResult => ({
       job_id: jobId,
       episode_id: ep.id,
@@ -403,22 +337,24 @@ export class PodcastService {
         throw new AppError("conflict", `episode ${ep.id} is running as job ${job.job_id}; cancel it first, or wait for it to finish`, { field: "episode_id" });
       }
       const requeued = await this.#queue.requeue(job.job_id);
-      await this.#linkJob(rid, requeued.job_id);
       return submitted(requeued.job_id, "is queued again (its worker had stopped)");
     }
-    if (status === "completed") await clearCheckpoints(this.#db, rid);
-    const { job_id } = await this.#queue.submit(GENERATE_PODCAST, { episode_id: ep.id });
-    await this.#linkJob(rid, job_id);
-    return submitted(job_id, status === "completed" ? "is being made again" : "is resumed");
+    // One transaction: the new job, and the episode pointed at it (its checkpoints dropped when forced).
+    const next = this.#queue.prepare(GENERATE_PODCAST, { episode_id: ep.id });
+    const relink = this.#episodes.relinkStatement(status === "completed");
+    await writeRetrying(this.#db, `BEGIN TRANSACTION; ${next.sql}; ${relink}; COMMIT TRANSACTION;`, {
+      ...next.vars,
+      episode: parseRecordId("episode", ep.id, "episode_id"),
+    });
+    return submitted(next.jobId, status === "completed" ? "is being made again" : "is resumed");
   }
 
   /** Cancels its job if it still runs, removes its files and its record; not_found when there is none. */
   async deleteEpisode(id: string): Promise<{ episode_id: string; deleted: boolean }> {
-    const ep = await loadEpisode(this.#db, id);
-    const rid = parseRecordId("episode", ep.id, "episode_id");
+    const ep = await this.#episodes.load(id);
     const job = await this.#jobOf(ep);
-    if (job && !FINISHED.has(job.status)) await this.#queue.cancel(job.job_id);
-    await write(this.#db, "DELETE $id", { id: rid });
+    if (job && !isFinished(job.status)) await this.#queue.cancel(job.job_id);
+    await this.#episodes.delete(ep.id);
     await this.#artifacts.remove(ep.id);
     return { episode_id: ep.id, deleted: true };
   }

@@ -9,7 +9,7 @@ import { RecordId } from "surrealdb";
 import type { Db } from "../db/index.js";
 import type { Logger } from "../log.js";
 import type { Pcm } from "../pipeline/types.js";
-import { write } from "./db-write.js";
+import { writeRetrying } from "../core/resilience/conflict.js";
 
 /** Keys are sha256 hex (speechCacheKey); anything else never becomes a file name. */
 const KEY = /^[a-f0-9]{32,128}$/;
@@ -61,7 +61,7 @@ export function createSpeechCache(db: Db, dataDir: string, log: Logger): SpeechC
         await rm(tmp, { force: true });
         throw err;
       }
-      await write(db, "UPSERT $id CONTENT $c", {
+      await writeRetrying(db, "UPSERT $id CONTENT $c", {
           id: recordId(key),
           c: {
             key,

@@ -3,10 +3,8 @@
 // into AppError("invalid_input", "<field path>: <rule>") so a person sees what to fix.
 import { z } from "zod";
 import { AppError } from "../errors.js";
-import { recordIdPattern } from "../db/record-key.js";
-
-export const LLM_PROVIDERS = ["auto", "openai", "builtin"] as const;
-export const TTS_PROVIDERS = ["auto", "openai", "elevenlabs", "builtin"] as const;
+import { LLM_PROVIDERS, TTS_PROVIDERS } from "../core/enums.js";
+import { idRule, recordIdPattern } from "../core/ids.js";
 export const MIN_SPEAKERS = 1;
 export const MAX_SPEAKERS = 4;
 export const MIN_SEGMENTS = 3;
@@ -117,8 +115,16 @@ export const ScriptTurnInput = z.object({ speaker: z.string().min(1, "must not b
 /** What generate_podcast takes: the MCP tool's input schema and the service's, one definition. */
 export const GenerateInput = z
   .object({
-    episode_profile: ProfileNameSchema.describe("Episode profile name, e.g. tech_discussion, solo_expert, business_analysis (see list_profiles)"),
-    episode_name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").describe("Title of the episode"),
+    episode_profile: ProfileNameSchema.optional().describe(
+      "Episode profile name, e.g. tech_discussion, solo_expert, business_analysis (see list_profiles). Default: tech_discussion (PODCAST_MCP_DEFAULT_PROFILE)",
+    ),
+    episode_name: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(200, "must be at most 200 characters")
+      .optional()
+      .describe("Title of the episode. Default: the content's first heading or first words"),
     // The length limit is checked where the content is prepared, with the figure it got.
     content: z.string().min(1, "must not be empty").optional().describe("Source text to talk about (at most 200,000 characters)"),
     notebook_id: z

@@ -1,8 +1,8 @@
 // The shape a status read returns: what Open Notebook's job polling endpoint returns
 // (job_id, status, result, error_message, created, updated, progress) plus the queue's own fields.
 import { DateTime } from "surrealdb";
-import type { JobStatusName } from "./schema.js";
-import { jobIdString } from "./job-id.js";
+import type { JobStatusName } from "../core/enums.js";
+import { idText } from "../core/ids.js";
 
 export interface JobProgress {
   fraction: number;
@@ -37,7 +37,7 @@ function iso(v: unknown): string | null {
 export function toJobStatus(row: CommandRow): JobStatus {
   const p = row.progress as Partial<JobProgress> | undefined | null;
   return {
-    job_id: jobIdString(row.id),
+    job_id: idText(row.id),
     status: row.status as JobStatusName,
     result: row.result ?? null,
     error_message: (row.error_message as string | undefined) ?? null,

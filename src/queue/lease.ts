@@ -6,9 +6,10 @@ import type { RecordId } from "surrealdb";
 import type { Db } from "../db/connect.js";
 import type { ErrorKind } from "../errors.js";
 import { isRetryableKind } from "../errors.js";
-import type { RetryPolicy } from "./command.js";
-import { backoffMs, withConflictRetry } from "./db-retry.js";
-import { jobIdString } from "./job-id.js";
+import { backoffMs, type RetryPolicy } from "../core/resilience/backoff.js";
+import { withConflictRetry } from "../core/resilience/conflict.js";
+import { idText, jobRecordId } from "../core/ids.js";
+import type { Fence } from "./command.js";
 import type { CommandRow, JobProgress } from "./job-status.js";
 import { claimKeySql } from "./schema.js";
 
@@ -34,6 +35,18 @@ export const CLAIM_CANDIDATES_SQL = `SELECT id, lane, n FROM command WHERE lane 
 export const DUE_CANDIDATES_SQL = "SELECT id, lane, n FROM command WHERE lane = 'delayed' ORDER BY lane, n LIMIT 50";
 
 const FENCE = "status = 'running' AND lease_owner = $owner AND attempts = $attempt";
+
+/**
+ * The same fence for a write to another record the job owns (its episode): true while the job is
+ * still running under this owner and attempt. Read in the WHERE of that record's UPDATE, so the
+ * check and the write are one statement. The variables are prefixed so they cannot clash.
+ */
+export function fenceClause(fence: Fence): { sql: string; vars: Record<string, unknown> } {
+  return {
+    sql: "$fence_job.status = 'running' AND $fence_job.lease_owner = $fence_owner AND $fence_job.attempts = $fence_attempt",
+    vars: { fence_job: jobRecordId(fence.jobId), fence_owner: fence.owner, fence_attempt: fence.attempt },
+  };
+}
 
 export class LeaseStore {
   readonly #db: Db;
@@ -89,7 +102,7 @@ export class LeaseStore {
       if (row) {
         return {
           id: row.id as RecordId,
-          jobId: jobIdString(row.id),
+          jobId: idText(row.id),
           owner,
           attempt: Number(row.attempts),
           maxAttempts: Number(row.max_attempts),

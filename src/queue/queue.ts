@@ -1,16 +1,25 @@
 // The client side of the queue: submit, read, cancel, watch, requeue. The MCP server uses this;
 // it never runs handlers (that is src/worker, through ./lease.ts).
-import { Table } from "surrealdb";
+import { RecordId, Table } from "surrealdb";
 import type { Db } from "../db/connect.js";
 import { AppError, invalidInput, notFound } from "../errors.js";
-import { CommandRegistry, retryPolicyOf } from "./command.js";
-import { isConflict, sleep, withConflictRetry } from "./db-retry.js";
-import { jobIdString, jobRecordId, parseJobId } from "./job-id.js";
+import { idText, jobRecordId, randomKey } from "../core/ids.js";
+import { backoffMs } from "../core/resilience/backoff.js";
+import { CONFLICT_RETRY, isConflict, withConflictRetry } from "../core/resilience/conflict.js";
+import { sleep } from "../core/resilience/sleep.js";
+import { type CommandRegistry, retryPolicyOf } from "./command.js";
 import { toJobStatus, type CommandRow, type JobStatus } from "./job-status.js";
 import { PRIORITY_MAX, PRIORITY_MIN, claimKey, claimKeySql } from "./schema.js";
 
-export { parseJobId };
 export type { JobStatus };
+
+/** A checked job, not yet written: run `sql` with `vars` inside the caller's transaction. */
+export interface PreparedJob {
+  id: RecordId<"command", string>;
+  jobId: string;
+  sql: string;
+  vars: Record<string, unknown>;
+}
 
 export interface SubmitOptions {
   priority?: number;
@@ -36,7 +45,39 @@ export class Queue {
     this.#app = opts.app ?? "podcast-mcp";
   }
 
+  /**
+   * The job record for a submit, checked (args against the command's schema, options): its id and
+   * the CREATE statement, for a caller that must write other records in the same transaction (an
+   * episode and its job appear together or not at all). The statement creates `$job`.
+   */
+  prepare(name: string, args: unknown, opts: SubmitOptions = {}): PreparedJob {
+    const content = this.#content(name, args, opts);
+    const id = new RecordId("command", randomKey());
+    return { id, jobId: idText(id), sql: "CREATE $job CONTENT $job_content", vars: { job: id, job_content: content } };
+  }
+
   async submit(name: string, args: unknown, opts: SubmitOptions = {}): Promise<{ job_id: string; created: boolean }> {
+    const content = this.#content(name, args, opts);
+    const key = opts.idempotencyKey;
+    for (let attempt = 1; ; attempt++) {
+      if (key !== undefined) {
+        const existing = await this.#byKey(key);
+        if (existing) return { job_id: existing, created: false };
+      }
+      try {
+        const [rows] = await this.#db.query<[CommandRow[]]>("CREATE command CONTENT $content RETURN id", { content }).collect();
+        return { job_id: idText(rows[0]!.id), created: true };
+      } catch (err) {
+        // Two submits with one key raced: the unique index (or a write conflict) stopped one.
+        // Look again: the winner's job is the answer.
+        const lost = isConflict(err) || (key !== undefined && err instanceof Error && /already contains/.test(err.message));
+        if (!lost || attempt >= CONFLICT_RETRY.attempts) throw err;
+        await sleep(backoffMs(attempt, CONFLICT_RETRY.baseDelayMs, CONFLICT_RETRY.maxDelayMs));
+      }
+    }
+  }
+
+  #content(name: string, args: unknown, opts: SubmitOptions): Record<string, unknown> {
     const def = this.#registry.get(name);
     if (!def) throw invalidInput("name", `unknown command "${String(name)}"; known commands: ${this.#registry.names().join(", ")}`);
     const parsed = def.input.safeParse(args);
@@ -48,7 +89,7 @@ export class Queue {
     if (!Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
       throw invalidInput("priority", `must be a whole number from ${PRIORITY_MIN} to ${PRIORITY_MAX}`);
     }
-    const maxAttempts = opts.maxAttempts ?? retryPolicyOf(def).maxAttempts;
+    const maxAttempts = opts.maxAttempts ?? retryPolicyOf(def).attempts;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) {
       throw invalidInput("max_attempts", "must be a whole number from 1 to 100");
     }
@@ -58,7 +99,8 @@ export class Queue {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw invalidInput("idempotency_key", "must be 1 to 200 printable ASCII characters without spaces");
     }
-    const content = {
+    const delayed = runAfter.getTime() > Date.now();
+    return {
       app: this.#app,
       name,
       args: parsed.data ?? {},
@@ -66,32 +108,16 @@ export class Queue {
       attempts: 0,
       max_attempts: maxAttempts,
       priority,
-      ...(runAfter.getTime() > Date.now() ? { lane: "delayed", n: runAfter.getTime() } : { lane: "ready", n: claimKey(priority, runAfter) }),
+      ...(delayed ? { lane: "delayed", n: runAfter.getTime() } : { lane: "ready", n: claimKey(priority, runAfter) }),
       run_after: runAfter,
       cancel_requested: false,
       ...(key !== undefined ? { idempotency_key: key } : {}),
     };
-    for (let attempt = 1; ; attempt++) {
-      if (key !== undefined) {
-        const existing = await this.#byKey(key);
-        if (existing) return { job_id: existing, created: false };
-      }
-      try {
-        const [rows] = await this.#db.query<[CommandRow[]]>("CREATE command CONTENT $content RETURN id", { content }).collect();
-        return { job_id: jobIdString(rows[0]!.id), created: true };
-      } catch (err) {
-        // Two submits with one key raced: the unique index (or a write conflict) stopped one.
-        // Look again: the winner's job is the answer.
-        const lost = isConflict(err) || (key !== undefined && err instanceof Error && /already contains/.test(err.message));
-        if (!lost || attempt >= 8) throw err;
-        await sleep(Math.random() * 5 * attempt);
-      }
-    }
   }
 
   async #byKey(key: string): Promise<string | undefined> {
     const [rows] = await this.#db.query<[CommandRow[]]>("SELECT id FROM command WHERE idempotency_key = $key LIMIT 1", { key }).collect();
-    return rows[0] ? jobIdString(rows[0].id) : undefined;
+    return rows[0] ? idText(rows[0].id) : undefined;
   }
 
   async status(jobId: string): Promise<JobStatus> {
@@ -99,6 +125,14 @@ export class Queue {
     const [rows] = await this.#db.query<[CommandRow[]]>("SELECT * FROM $id", { id }).collect();
     if (!rows[0]) throw notFound("job", jobId);
     return toJobStatus(rows[0]);
+  }
+
+  /** Several jobs in one round trip; ids that do not exist are left out. */
+  async statuses(jobIds: string[]): Promise<Map<string, JobStatus>> {
+    if (jobIds.length === 0) return new Map();
+    const ids = jobIds.map((j) => jobRecordId(j));
+    const [rows] = await this.#db.query<[CommandRow[]]>("SELECT * FROM $ids", { ids }).collect();
+    return new Map(rows.map((r) => [idText(r.id), toJobStatus(r)]));
   }
 
   /** Pending → canceled at once. Running → flag the handler sees (heartbeat) and ends canceled. */
@@ -144,14 +178,14 @@ export class Queue {
 
   /** LIVE subscription on one job (or all when jobId omitted): calls back on every change. */
   async watch(jobId: string | undefined, onChange: (s: JobStatus) => void): Promise<() => Promise<void>> {
-    const only = jobId === undefined ? undefined : jobIdString(jobRecordId(jobId));
+    const only = jobId === undefined ? undefined : idText(jobRecordId(jobId));
     const sub = await this.#db.live(new Table("command"));
     // Notifications of one record can arrive out of commit order (seen: a job's "running" after
     // its "completed"): pass on only what is newer than what this watcher already passed on.
     const lastUpdated = new Map<string, string>();
     const unsubscribe = sub.subscribe((msg) => {
       if (msg.action === "KILLED" || msg.action === "DELETE") return;
-      const id = jobIdString(msg.recordId);
+      const id = idText(msg.recordId);
       if (only !== undefined && id !== only) return;
       const status = toJobStatus({ ...msg.value, id: msg.recordId });
       const previous = lastUpdated.get(id);

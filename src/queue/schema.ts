@@ -9,22 +9,14 @@
 
 // Tables are defined with OVERWRITE, not IF NOT EXISTS: a migration runs once, and a table that a
 // stray write created implicitly (schemaless) before it must still end up SCHEMAFULL.
+import { JOB_STATUSES, sqlList } from "../core/enums.js";
 import type { Migration } from "../db/migrations.js";
 
-/** Ids 100–199 belong to the queue. */
-export type QueueMigration = Migration;
-
-export const JOB_STATUSES = ["pending", "running", "completed", "failed", "canceled"] as const;
-export type JobStatusName = (typeof JOB_STATUSES)[number];
-
-const statuses = JOB_STATUSES.map((s) => `'${s}'`).join(", ");
-
 /** Where a job sits in the claim index; see the header. */
-export const LANES = ["ready", "delayed", "running", "done"] as const;
-export type Lane = (typeof LANES)[number];
-const lanes = `[${LANES.map((l) => `'${l}'`).join(", ")}]`;
+const LANES = ["ready", "delayed", "running", "done"] as const;
 
-export const queueMigrations: QueueMigration[] = [
+/** Ids 100–199 belong to the queue. */
+export const queueMigrations: Migration[] = [
   {
     id: 100,
     name: "command table",
@@ -33,11 +25,11 @@ DEFINE TABLE OVERWRITE command SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS app ON command TYPE string;
 DEFINE FIELD IF NOT EXISTS name ON command TYPE string;
 DEFINE FIELD IF NOT EXISTS args ON command TYPE object FLEXIBLE;
-DEFINE FIELD IF NOT EXISTS status ON command TYPE string ASSERT $value IN [${statuses}];
+DEFINE FIELD IF NOT EXISTS status ON command TYPE string ASSERT $value IN ${sqlList(JOB_STATUSES)};
 DEFINE FIELD IF NOT EXISTS attempts ON command TYPE int DEFAULT 0;
 DEFINE FIELD IF NOT EXISTS max_attempts ON command TYPE int ASSERT $value >= 1;
 DEFINE FIELD IF NOT EXISTS priority ON command TYPE int DEFAULT 0;
-DEFINE FIELD IF NOT EXISTS lane ON command TYPE string ASSERT $value IN ${lanes};
+DEFINE FIELD IF NOT EXISTS lane ON command TYPE string ASSERT $value IN ${sqlList(LANES)};
 DEFINE FIELD IF NOT EXISTS n ON command TYPE int;
 DEFINE FIELD IF NOT EXISTS run_after ON command TYPE datetime;
 DEFINE FIELD IF NOT EXISTS lease_owner ON command TYPE option<string>;
@@ -61,15 +53,14 @@ DEFINE INDEX IF NOT EXISTS command_claim ON command FIELDS lane, n;
 DEFINE INDEX IF NOT EXISTS command_idempotency ON command FIELDS idempotency_key UNIQUE;
 `,
   },
+  // 101 defined run_log, a table of the test-only `record` command; tests define it themselves now.
+  { id: 102, name: "drop run_log from production schemas", sql: "REMOVE TABLE IF EXISTS run_log;" },
   {
-    id: 101,
-    name: "run_log table (test command `record`: one row per handler run)",
+    id: 103,
+    name: "worker crashes: how many, and the last cause",
     sql: `
-DEFINE TABLE OVERWRITE run_log SCHEMAFULL;
-DEFINE FIELD IF NOT EXISTS job ON run_log TYPE string;
-DEFINE FIELD IF NOT EXISTS attempt ON run_log TYPE int;
-DEFINE FIELD IF NOT EXISTS worker ON run_log TYPE string;
-DEFINE FIELD IF NOT EXISTS at ON run_log TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS crashes ON command TYPE int DEFAULT 0;
+DEFINE FIELD IF NOT EXISTS last_crash ON command TYPE option<string>;
 `,
   },
 ];

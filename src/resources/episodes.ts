@@ -2,12 +2,12 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { McpServer, ResourceTemplate, type ReadResourceResult } from "@modelcontextprotocol/server";
-import type { ToolDeps } from "../tools/deps.js";
+import type { ResourceDeps } from "./deps.js";
 import { AppError } from "../errors.js";
 import { completeIds, EPISODES_URI } from "./uris.js";
 import { json, one } from "./util.js";
 
-export function registerEpisodeResources(server: McpServer, deps: ToolDeps): void {
+export function registerEpisodeResources(server: McpServer, deps: ResourceDeps): void {
   const { podcasts } = deps;
   // The service takes episode ids with or without the `episode:` prefix.
   const complete = { id: async (v: string) => completeIds((await podcasts.listEpisodes({ limit: 200 })).map((e) => String(e.id)), "episode", v) };
@@ -76,7 +76,7 @@ export async function audioContents(uri: URL, file: string, maxBytes = MAX_AUDIO
   return { contents: [{ uri: uri.href, mimeType: "audio/mpeg", blob: (await readFile(file)).toString("base64") }] };
 }
 
-async function readArtifact(deps: ToolDeps, id: string, kind: "md" | "vtt"): Promise<string> {
+async function readArtifact(deps: ResourceDeps, id: string, kind: "md" | "vtt"): Promise<string> {
   const file = await deps.podcasts.artifactPath(id, kind);
   try {
     return await readFile(file, "utf8");

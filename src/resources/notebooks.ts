@@ -1,9 +1,9 @@
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
-import type { ToolDeps } from "../tools/deps.js";
+import type { ResourceDeps } from "./deps.js";
 import { json, one } from "./util.js";
 import { completeIds } from "./uris.js";
 
-export function registerNotebookResources(server: McpServer, deps: ToolDeps): void {
+export function registerNotebookResources(server: McpServer, deps: ResourceDeps): void {
   const ids = async () => (await deps.podcasts.listNotebooks()).map((n) => String(n.id));
   server.registerResource(
     "notebook",

@@ -1,8 +1,8 @@
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
-import type { ToolDeps } from "../tools/deps.js";
+import type { ResourceDeps } from "./deps.js";
 import { json, one } from "./util.js";
 
-export function registerProfileResources(server: McpServer, deps: ToolDeps): void {
+export function registerProfileResources(server: McpServer, deps: ResourceDeps): void {
   const names = async (kind: "episode" | "speaker") => {
     const all = await deps.podcasts.listProfiles();
     return (kind === "episode" ? all.episode_profiles : all.speaker_profiles).map((p) => String(p.name));

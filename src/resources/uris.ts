@@ -2,17 +2,10 @@
 // (abc) is accepted too. Nothing in a URI is ever used as a file path.
 export const EPISODES_URI = "podcast://episodes";
 
-type Table = "episode" | "command" | "notebook";
+import { bareKey, type IdTable } from "../core/ids.js";
 
-/** "episode:abc" or "abc" → "abc". */
-export function bareKey(table: Table, id: string): string {
-  return id.startsWith(`${table}:`) ? id.slice(table.length + 1) : id;
-}
-
-/** "abc" or "command:abc" → "command:abc" (the queue takes job ids in full only). */
-export function withTable(table: Table, id: string): string {
-  return `${table}:${bareKey(table, id)}`;
-}
+export { bareKey };
+type Table = Exclude<IdTable, "source">;
 
 /** Ids whose full or bare spelling starts with what the client typed, for template completion. */
 export function completeIds(ids: string[], table: Table, prefix: string): string[] {

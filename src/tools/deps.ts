@@ -1,10 +1,8 @@
-// What every tool and resource may reach: the podcast service (domain + queue), config and a logger.
-import type { Config } from "../config.js";
+// What every tool may reach: the podcast service (domain + queue) and a logger for failures.
 import type { Logger } from "../log.js";
 import type { PodcastService } from "../podcasts/service.js";
 
 export interface ToolDeps {
   podcasts: PodcastService;
-  config: Config;
   log: Logger;
 }

@@ -6,8 +6,8 @@ import type { Config } from "../config.js";
 import { connectFromConfig, migrate } from "../db/index.js";
 import { invalidInput } from "../errors.js";
 import { createLogger } from "../log.js";
-import { buildRegistry } from "./commands.js";
 import { MIGRATIONS } from "../schema.js";
+import { buildHandlers } from "./build-handlers.js";
 import { Worker } from "./worker.js";
 import { stopSignal } from "./stop-signal.js";
 
@@ -37,7 +37,7 @@ export async function main(args: string[], config: Config): Promise<number> {
   // Started beside (or before) its DB host, a worker waits for it rather than failing at once.
   const db = await connectFromConfig(config, { waitMs: 60_000 });
   await migrate(db, MIGRATIONS);
-  const worker = new Worker({ db, registry: buildRegistry({ db, config, log }), concurrency, leaseMs, pollMs, log });
+  const worker = new Worker({ db, registry: await buildHandlers({ db, config, log }), concurrency, leaseMs, pollMs, log });
   await worker.start();
   await stopRequested;
   log.info({ graceMs }, "stopping: no new claims; finishing running jobs");

@@ -8,14 +8,16 @@ import { Table, type LiveSubscription } from "surrealdb";
 import type { Db } from "../db/connect.js";
 import { AppError, errorKind, errorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
-import { retryPolicyOf, type CommandDef, type CommandRegistry, type JobContext } from "../queue/command.js";
-import { sleep } from "../queue/db-retry.js";
+import { backoffMs } from "../core/resilience/backoff.js";
+import { sleep } from "../core/resilience/sleep.js";
+import { retryPolicyOf, type CommandDefinition, type JobContext } from "../queue/command.js";
+import type { HandlerRegistry } from "./handlers.js";
 import { LeaseStore, type Lease } from "../queue/lease.js";
 import { progressWriter } from "./progress-writer.js";
 
 export interface WorkerOptions {
   db: Db;
-  registry: CommandRegistry;
+  registry: HandlerRegistry;
   concurrency: number;
   leaseMs?: number;
   pollMs?: number;
@@ -49,7 +51,7 @@ async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
 export class Worker {
   readonly id: string;
   readonly #db: Db;
-  readonly #registry: CommandRegistry;
+  readonly #registry: HandlerRegistry;
   readonly #concurrency: number;
   readonly #pollMs: number;
   readonly #heartbeatMs: number;
@@ -188,13 +190,14 @@ export class Worker {
   async #execute(r: Running): Promise<void> {
     const { lease } = r;
     const log = this.#log.child({ jobId: lease.jobId, command: lease.name, attempt: lease.attempt });
-    const def = this.#registry.get(lease.name);
-    if (!def) {
+    const runnable = this.#registry.get(lease.name);
+    if (!runnable) {
       await this.#persist("fail", () =>
         this.#store.fail(lease, "invalid_input", `unknown command "${lease.name}": this worker runs ${this.#registry.names().join(", ")}`, retryPolicyOf({})),
       );
       return;
     }
+    const def = runnable.definition;
     const parsed = def.input.safeParse(lease.args);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -203,10 +206,17 @@ export class Worker {
       return;
     }
     const progress = progressWriter(this.#store, lease, log);
-    const ctx: JobContext = { jobId: lease.jobId, attempt: lease.attempt, signal: r.ac.signal, progress: progress.report, log };
+    const ctx: JobContext = {
+      jobId: lease.jobId,
+      attempt: lease.attempt,
+      fence: { jobId: lease.jobId, owner: lease.owner, attempt: lease.attempt },
+      signal: r.ac.signal,
+      progress: progress.report,
+      log,
+    };
     log.debug("job started");
     try {
-      const result = await (def as CommandDef<unknown, unknown>).handler(parsed.data, ctx);
+      const result = await runnable.handler(parsed.data, ctx);
       r.settling = true;
       progress.close();
       await this.#finishOk(r, result, log);
@@ -224,7 +234,7 @@ export class Worker {
     else log.warn("job finished but its lease was taken over; result discarded");
   }
 
-  async #finishErr(r: Running, def: CommandDef, err: unknown, log: Logger): Promise<void> {
+  async #finishErr(r: Running, def: CommandDefinition, err: unknown, log: Logger): Promise<void> {
     if (r.reason === "lost" || r.reason === "canceled") return;
     if (r.reason === "shutdown") {
       await this.#persist("release", () => this.#store.release(r.lease));
@@ -284,7 +294,7 @@ export class Worker {
       } catch (err) {
         if (Date.now() > deadline) throw err;
         this.#log.debug({ err: errorMessage(err), what }, "write failed; retrying");
-        await sleep(Math.min(1_000, 50 * 2 ** i));
+        await sleep(backoffMs(i + 1, 50, 1_000));
       }
     }
   }

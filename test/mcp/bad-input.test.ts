@@ -17,7 +17,7 @@ const gen = (args: Record<string, unknown>) => ({ episode_profile: "tech_discuss
 const HOSTILE = ["../../etc/passwd", "command:x; DELETE command", "episode:⟨x⟩", "episode:a/../../b", "notebook:1 OR 1=1", "", " "];
 
 const CASES: [string, string, Record<string, unknown>, RegExp][] = [
-  ["missing episode_name", "generate_podcast", { episode_profile: "tech_discussion", content: "hello world" }, /episode_name/],
+  ["empty episode_name", "generate_podcast", { episode_profile: "tech_discussion", episode_name: " ", content: "hello world" }, /episode_name/],
   ["wrong type", "generate_podcast", gen({ content: 42 }), /content/],
   ["no content at all", "generate_podcast", gen({}), /exactly one of content, notebook_id, sources or script/],
   ["two kinds of content", "generate_podcast", gen({ content: "a b c", script: [{ speaker: "Alex", text: "hi" }] }), /exactly one/],

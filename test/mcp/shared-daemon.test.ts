@@ -47,7 +47,7 @@ it("starts a new daemon when the daemon dies, and the old daemon's workers leave
   await waitFor(() => !pidAlive(before.pid), 10_000);
   const t0 = Date.now();
   const job = structured<{ job_id: string }>(
-    await b!.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "solo_expert", episode_name: "Phoenix", script: [{ speaker: "Sam", text: "The daemon came back." }] } }, undefined, { timeout: 60_000 }),
+    await b!.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "solo_expert", episode_name: "Phoenix", script: [{ speaker: "Sam", text: "The daemon came back." }] } }, { timeout: 60_000 }),
   ).job_id;
   const done = await waitFor(async () => {
     const st = structured<{ status: string }>(await b!.client.callTool({ name: "get_job_status", arguments: { job_id: job, wait_seconds: 5 } }));

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { checkVoices, runPipeline, type PipelineDeps } from "../../src/pipeline/run.js";
-import { createTtsEngine, resolveTtsProvider } from "../../src/pipeline/tts/index.js";
+import { createTtsEngine, resolveTtsProvider } from "../../src/pipeline/tts/registry.js";
 import type { EpisodeProfile, SpeakerProfile, TtsEngine } from "../../src/pipeline/types.js";
 import { createWriter } from "../../src/pipeline/writer/registry.js";
 import { fakeElevenLabs } from "../fakes/elevenlabs.js";

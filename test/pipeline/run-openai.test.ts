@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { runPipeline, type PipelineDeps } from "../../src/pipeline/run.js";
-import { createTtsEngine, resolveTtsProvider } from "../../src/pipeline/tts/index.js";
+import { createTtsEngine, resolveTtsProvider } from "../../src/pipeline/tts/registry.js";
 import type { EpisodeProfile, SpeakerProfile, TtsEngine } from "../../src/pipeline/types.js";
 import { createWriter } from "../../src/pipeline/writer/registry.js";
 import { openAiChatFake } from "../fakes/openai-chat.js";

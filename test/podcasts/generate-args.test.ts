@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifySource, parseGenerateArgs } from "../../src/podcasts/generate-cli.js";
+import { classifySource, parseGenerateArgs } from "../../src/maker/generate-cli.js";
 import { ROOT } from "../helpers/procs.js";
 
 describe("generate arguments", () => {
@@ -17,7 +17,7 @@ describe("generate arguments", () => {
     const a = parseGenerateArgs(["hello", "--profile", "solo_expert", "--name=My show", "--speakers", "duo", "--briefing", "be brief", "--language", "de", "--", "--not-a-flag"]);
     expect(a).toMatchObject({ profile: "solo_expert", name: "My show", speakers: "duo", briefing: "be brief", language: "de", help: false });
     expect(a.sources).toEqual([{ text: "hello" }, { text: "--not-a-flag" }]);
-    expect(parseGenerateArgs(["x"]).profile).toBe("tech_discussion");
+    expect(parseGenerateArgs(["x"]).profile).toBeUndefined(); // the config default (PODCAST_MCP_DEFAULT_PROFILE) applies
     expect(() => parseGenerateArgs(["x", "--bogus"])).toThrow("unknown option for generate: --bogus");
     expect(() => parseGenerateArgs(["x", "--profile"])).toThrow("--profile: needs a value");
   });

@@ -3,7 +3,7 @@
 // speak the real wire format. The episode keeps the profile as submitted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.js";
-import { runEpisode } from "../../src/podcasts/run-episode.js";
+import { createEpisodeRunner } from "../../src/maker/run-episode.js";
 import { openAiChatFake, type ChatHandler } from "../fakes/openai-chat.js";
 import { fakeOpenAiSpeech } from "../fakes/openai-speech.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
@@ -32,7 +32,7 @@ describe("auto → OpenAI", () => {
       episode_name: "Compilers",
       content: "A compiler turns source code into machine code. It parses, checks types, optimises and emits instructions.",
     });
-    const result = await runEpisode({ db: s.db, config: s.config, log: silentLogger }, sub.episode_id, {
+    const result = await createEpisodeRunner({ db: s.db, config: s.config, log: silentLogger }).run(sub.episode_id, {
       signal: new AbortController().signal,
       log: silentLogger,
       progress: () => {},

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seedProfiles, SEED_EPISODE_PROFILES, SEED_SPEAKER_PROFILES } from "../../src/podcasts/seed.js";
-import { voicesForRun } from "../../src/podcasts/voice-map.js";
+import { voicesForRun } from "../../src/providers/voice-map.js";
 import { loadConfig } from "../../src/config.js";
 import { caught, count, useSetup, type Setup } from "./support.js";
 

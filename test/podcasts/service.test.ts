@@ -83,7 +83,7 @@ describe("episode lifecycle through the queue", () => {
     // Editing the profile now does not change the episode: it keeps its copy.
     await s.service.saveSpeakerProfile({ name: "tech_experts", tts_provider: "builtin", speakers: [{ name: "Zed", voice_id: "awb" }] });
 
-    const worker = new Worker({ db: s.db, registry: s.registry, concurrency: 1, pollMs: 200, log: silentLogger });
+    const worker = new Worker({ db: s.db, registry: s.handlers, concurrency: 1, pollMs: 200, log: silentLogger });
     await worker.start();
     try {
       const done = await waitFor(async () => {

@@ -47,12 +47,14 @@ describe("artifact store", () => {
   it("keeps every path inside <dataDir>/episodes/<id>/", async () => {
     const store = createFileArtifactStore(dir);
     expect(store.dirFor("episode:abc123")).toBe(path.join(dir, "episodes", "abc123"));
-    expect(store.path("abc123", "audio.mp3")).toBe(path.join(dir, "episodes", "abc123", "audio.mp3"));
+    expect(store.path("abc123", "", "audio.mp3")).toBe(path.join(dir, "episodes", "abc123", "audio.mp3"));
+    expect(store.path("abc123", "run-x-1", "audio.mp3")).toBe(path.join(dir, "episodes", "abc123", "run-x-1", "audio.mp3"));
     for (const bad of ["../x", "episode:../../x", "a/b", "episode:x;y", ""]) {
       expect(() => store.dirFor(bad), bad).toThrow(/episode_id/);
     }
     for (const bad of ["../audio.mp3", "a/b.mp3", "..", ".hidden"]) {
-      expect(() => store.path("abc", bad), bad).toThrow(/plain file name/);
+      expect(() => store.path("abc", "", bad), bad).toThrow(/plain file name/);
+      expect(() => store.path("abc", bad, "audio.mp3"), bad).toThrow(/plain file name/);
     }
     await store.remove("episode:neverexisted");
     expect(existsSync(path.join(dir, "episodes", "neverexisted"))).toBe(false);

@@ -7,7 +7,10 @@ import { connect, migrate, type Db } from "../../src/db/index.js";
 import { silentLogger } from "../../src/log.js";
 import { CommandRegistry, Queue } from "../../src/queue/index.js";
 import { MIGRATIONS } from "../../src/schema.js";
-import { generatePodcastCommand } from "../../src/podcasts/command.js";
+import { generatePodcastHandler } from "../../src/maker/handler.js";
+import { generatePodcastCommand, PODCAST_COMMANDS } from "../../src/podcasts/commands.js";
+import { HandlerRegistry } from "../../src/worker/handlers.js";
+import { createProviders, createVoiceCheck } from "../../src/providers/index.js";
 import { PodcastService } from "../../src/podcasts/service.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 
@@ -15,6 +18,8 @@ export interface Setup {
   db: Db;
   config: Config;
   registry: CommandRegistry;
+  /** What a worker in this process runs: the podcast commands with their handlers. */
+  handlers: HandlerRegistry;
   queue: Queue;
   service: PodcastService;
 }
@@ -26,11 +31,13 @@ export async function setup(dataDir: string, url = "mem://", env: Record<string,
   // A database per setup: mem:// stores are per process, so name them apart.
   const db = await connect({ url, namespace: "test", database: `db${process.pid}_${counter++}` });
   await migrate(db, MIGRATIONS);
-  const registry = new CommandRegistry().register(generatePodcastCommand({ db, config, log: silentLogger }));
+  const registry = new CommandRegistry(PODCAST_COMMANDS);
   const queue = new Queue(db, registry);
-  const service = new PodcastService({ db, queue, config, log: silentLogger });
+  const checkVoices = createVoiceCheck(config, createProviders(config, silentLogger));
+  const service = new PodcastService({ db, queue, config, log: silentLogger, checkVoices });
   await service.init();
-  return { db, config, registry, queue, service };
+  const handlers = new HandlerRegistry().register(generatePodcastCommand, generatePodcastHandler({ db, config, log: silentLogger }));
+  return { db, config, registry, handlers, queue, service };
 }
 
 /** One setup for a whole test file, in a fresh data dir, closed afterwards; `assign` hands it over. */

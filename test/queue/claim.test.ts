@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/index.js";
 import { CLAIM_CANDIDATES_SQL, LeaseStore, Queue } from "../../src/queue/index.js";
+import { waitFor } from "../helpers/procs.js";
 import { useQueueDb } from "./db.js";
 
 let db: Db;
@@ -68,7 +69,7 @@ describe("claim order and fencing", () => {
     const a = new LeaseStore(db, { leaseMs: 200 });
     const { job_id } = await queue.submit("noop", {});
     await a.claimNext("gone-worker");
-    expect((await queue.requeue(job_id).catch((e: Error) => e)).message).toMatch(/is running/);
+    expect(((await queue.requeue(job_id).catch((e: Error) => e)) as Error).message).toMatch(/is running/);
     await new Promise((r) => setTimeout(r, 300));
     expect(await queue.requeue(job_id)).toMatchObject({ status: "pending", attempts: 0, lease_until: null });
     expect((await a.claimNext("next-worker"))?.jobId).toBe(job_id);
@@ -88,9 +89,11 @@ describe("claim order and fencing", () => {
   it("a delayed job becomes claimable once its run_after passes", async () => {
     await clearPending();
     const store = new LeaseStore(db, { leaseMs: 60_000 });
-    const { job_id } = await queue.submit("noop", {}, { runAfter: new Date(Date.now() + 300) });
-    expect(await store.claimNext("w")).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 400));
+    // 2 s ahead: on a loaded machine a submit and a claim can take longer than a few hundred ms.
+    const runAfter = new Date(Date.now() + 2_000);
+    const { job_id } = await queue.submit("noop", {}, { runAfter });
+    if (Date.now() < runAfter.getTime() - 100) expect(await store.claimNext("w")).toBeUndefined();
+    await waitFor(() => Date.now() > runAfter.getTime() + 50, 5_000);
     expect(await store.promoteDue()).toBe(1);
     expect((await store.claimNext("w"))?.jobId).toBe(job_id);
   });
@@ -119,10 +122,10 @@ describe("claim order and fencing", () => {
     const second = (await a.claimNext("worker-b"))!;
     expect(second).toMatchObject({ jobId: job_id, attempt: 2 });
     expect(await a.complete(first, { stale: true })).toBe(false);
-    expect(await a.fail(first, "provider_permanent", "stale", { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 })).toBe("lost");
+    expect(await a.fail(first, "provider_permanent", "stale", { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 })).toBe("lost");
     expect((await a.heartbeat(first)).held).toBe(false);
     expect(await a.complete(second, { fresh: true })).toBe(true);
-    expect((await queue.requeue(job_id).catch((e: Error) => e)).message).toMatch(/is completed/);
+    expect(((await queue.requeue(job_id).catch((e: Error) => e)) as Error).message).toMatch(/is completed/);
     const s = await queue.status(job_id);
     expect(s).toMatchObject({ status: "completed", result: { fresh: true }, attempts: 2 });
   });

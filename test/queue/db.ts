@@ -1,11 +1,9 @@
 // An embedded rocksdb:// store in a temp dir with the queue's migrations applied. rocksdb (not
 // mem:// or surrealkv://) because exclusivity was measured to hold there.
 import { afterAll, beforeAll } from "vitest";
-import { loadConfig } from "../../src/config.js";
 import { connect, migrate, type Db } from "../../src/db/index.js";
-import { silentLogger } from "../../src/log.js";
-import { Queue } from "../../src/queue/index.js";
-import { buildRegistry } from "../../src/worker/commands.js";
+import { CommandRegistry, Queue } from "../../src/queue/index.js";
+import { TEST_COMMANDS } from "../../src/testing/commands.js";
 import { queueMigrations } from "../../src/queue/schema.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 
@@ -26,7 +24,7 @@ export function useQueueDb(assign: (db: Db, queue: Queue) => void): void {
   let db: Db | undefined;
   beforeAll(async () => {
     db = await openTestDb();
-    assign(db, new Queue(db, buildRegistry({ db, config: loadConfig({}), log: silentLogger })));
+    assign(db, new Queue(db, new CommandRegistry(TEST_COMMANDS)));
   });
   afterAll(async () => {
     await db?.close();

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/index.js";
 import { AppError } from "../../src/errors.js";
-import { Queue, parseJobId } from "../../src/queue/index.js";
+import { parseJobId } from "../../src/core/ids.js";
+import { Queue } from "../../src/queue/index.js";
 import { countRows, useQueueDb } from "./db.js";
 
 let db: Db;

@@ -6,14 +6,13 @@ import path from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { connectFromConfig, migrate, type Db } from "../../src/db/index.js";
 import { MIGRATIONS } from "../../src/schema.js";
-import { silentLogger } from "../../src/log.js";
-import { Queue } from "../../src/queue/index.js";
-import { buildRegistry } from "../../src/worker/commands.js";
+import { CommandRegistry, Queue } from "../../src/queue/index.js";
+import { TEST_COMMANDS } from "../../src/testing/commands.js";
 import { readDaemonState } from "../../src/worker/daemon.js";
 import { ROOT, cleanEnv, spawnCli, track, waitFor, type Proc } from "../helpers/procs.js";
 
 /** Short leases and polls so recovery happens within a test's patience. */
-export const FAST = { PODCAST_MCP_LEASE_MS: "1000", PODCAST_MCP_POLL_MS: "200", PODCAST_MCP_GRACE_MS: "2000" };
+export const FAST = { PODCAST_MCP_LEASE_MS: "1000", PODCAST_MCP_POLL_MS: "200", PODCAST_MCP_GRACE_MS: "2000", PODCAST_MCP_TEST_COMMANDS: "1" };
 
 export function startDaemon(dataDir: string, workers: number, extra: Record<string, string> = {}): Proc {
   return spawnCli(["daemon", "--workers", String(workers), "--data-dir", dataDir], cleanEnv({ ...FAST, ...extra }));
@@ -56,7 +55,7 @@ export async function connectClient(dataDir: string): Promise<Client> {
   // Like the MCP server: apply the schema before the first write. A job written before the
   // `command` table is defined would create it schemaless, and its migration could never apply.
   await migrate(db, MIGRATIONS);
-  const queue = new Queue(db, buildRegistry({ db, config, log: silentLogger }));
+  const queue = new Queue(db, new CommandRegistry(TEST_COMMANDS));
   return { db, queue, close: async () => void (await db.close()) };
 }
 

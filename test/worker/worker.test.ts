@@ -1,11 +1,11 @@
 // The Worker in-process against the real embedded engine (rocksdb://): outcomes, retries and
 // backoff, cancel, lease recovery, shutdown, and two workers racing over one table.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
 import type { Db } from "../../src/db/index.js";
 import { silentLogger } from "../../src/log.js";
-import { LeaseStore, Queue, type JobStatus } from "../../src/queue/index.js";
-import { buildRegistry } from "../../src/worker/commands.js";
+import { CommandRegistry, LeaseStore, Queue, type JobStatus } from "../../src/queue/index.js";
+import { defineRunLog, TEST_COMMANDS, testHandlers } from "../../src/testing/commands.js";
+import { HandlerRegistry } from "../../src/worker/handlers.js";
 import { Worker } from "../../src/worker/worker.js";
 import { stopAll, waitFor } from "../helpers/procs.js";
 import { countRows, openTestDb } from "../queue/db.js";
@@ -14,8 +14,14 @@ let db: Db;
 let queue: Queue;
 const workers: Worker[] = [];
 
+function handlers(): HandlerRegistry {
+  const registry = new HandlerRegistry();
+  for (const [definition, handler] of testHandlers({ db, dataDir: "." })) registry.register(definition, handler);
+  return registry;
+}
+
 function newWorker(opts: { concurrency?: number; leaseMs?: number } = {}): Worker {
-  const registry = buildRegistry({ db, config: loadConfig({}), log: silentLogger });
+  const registry = handlers();
   const w = new Worker({ db, registry, concurrency: opts.concurrency ?? 2, leaseMs: opts.leaseMs ?? 2_000, pollMs: 200, log: silentLogger });
   workers.push(w);
   return w;
@@ -30,7 +36,8 @@ async function settled(jobId: string, timeoutMs = 20_000): Promise<JobStatus> {
 
 beforeAll(async () => {
   db = await openTestDb();
-  queue = new Queue(db, buildRegistry({ db, config: loadConfig({}), log: silentLogger }));
+  await defineRunLog(db);
+  queue = new Queue(db, new CommandRegistry(TEST_COMMANDS));
 });
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop(500)));
@@ -69,7 +76,7 @@ describe("one worker", () => {
     const retried = await waitFor(async () => {
       const [[row]] = await db.query<[[{ status: string; attempts: number; run_after: { toDate(): Date }; updated: { toDate(): Date } }]]>(
         "SELECT status, attempts, run_after, updated FROM $id",
-        { id: (await import("../../src/queue/job-id.js")).jobRecordId(job_id) },
+        { id: (await import("../../src/core/ids.js")).jobRecordId(job_id) },
       ).collect();
       return row && row.attempts === 1 && row.status === "pending" ? row : undefined;
     }, 10_000, 5);
@@ -110,7 +117,7 @@ describe("one worker", () => {
 
 describe("waking", () => {
   it("a LIVE query wakes an idle worker at once; the poll is only a backstop", async () => {
-    const registry = buildRegistry({ db, config: loadConfig({}), log: silentLogger });
+    const registry = handlers();
     const before = await queue.submit("noop", { made: "before the worker" });
     const w = new Worker({ db, registry, concurrency: 1, pollMs: 60_000, log: silentLogger });
     workers.push(w);

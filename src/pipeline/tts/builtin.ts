@@ -13,7 +13,7 @@ import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
 import { wavToPcm } from "./pcm.js";
-import { canceledError } from "../resilience.js";
+import { canceledError } from "../../core/resilience/sleep.js";
 
 export interface BuiltinVoice {
   id: string;
@@ -88,7 +88,7 @@ export class BuiltinTtsEngine implements TtsEngine {
 
   async synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
     await this.checkVoice(req.voice, req.model);
-    if (signal.aborted) throw canceledError(signal);
+    if (signal.aborted) throw canceledError(signal, "speech synthesis");
     const text = req.text.replace(/\s+/g, " ").trim();
     if (text === "") throw invalidInput("text", "must contain something to say");
     const speed = req.settings?.speed ?? 1;
@@ -97,7 +97,7 @@ export class BuiltinTtsEngine implements TtsEngine {
     }
     this.warnLanguage(req.language);
     const module = await fliteModule();
-    if (signal.aborted) throw canceledError(signal);
+    if (signal.aborted) throw canceledError(signal, "speech synthesis");
     return runFlite(module, req.voice, text, speed, signal);
   }
 
@@ -131,7 +131,7 @@ function runInThread(module: WebAssembly.Module, args: string[], dir: string, si
   const worker = new Worker(FLITE_THREAD, { eval: true, workerData: { module, args, dir }, execArgv: ["--no-warnings"] });
   let onAbort: (() => void) | undefined;
   return new Promise<number>((resolve, reject) => {
-    onAbort = () => reject(canceledError(signal));
+    onAbort = () => reject(canceledError(signal, "speech synthesis"));
     signal.addEventListener("abort", onAbort, { once: true });
     worker.once("message", (code: number) => resolve(code));
     worker.once("error", reject);

@@ -4,9 +4,9 @@
 import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
-import { connectionError, httpStatusError } from "./http-errors.js";
+import { connectionError, httpStatusError } from "../../core/resilience/http-status.js";
 import { s16leToPcm } from "./pcm.js";
-import { canceledError } from "../resilience.js";
+import { canceledError } from "../../core/resilience/sleep.js";
 
 type Sdk = typeof import("@elevenlabs/elevenlabs-js");
 type Client = InstanceType<Sdk["ElevenLabsClient"]>;
@@ -111,12 +111,18 @@ export class ElevenLabsTtsEngine implements TtsEngine {
 
 export async function mapElevenLabsError(err: unknown, signal: AbortSignal): Promise<AppError> {
   if (err instanceof AppError) return err;
-  if (signal.aborted) return canceledError(signal);
+  if (signal.aborted) return canceledError(signal, "speech synthesis");
   const { ElevenLabsError, ElevenLabsTimeoutError } = await loadSdk();
   if (err instanceof ElevenLabsTimeoutError) return new AppError("provider_transient", `elevenlabs: request timed out`, { cause: err });
   if (err instanceof ElevenLabsError && typeof err.statusCode === "number") {
     const headers = err.rawResponse?.headers;
-    return httpStatusError("elevenlabs", err.statusCode, (name) => headers?.get(name), detailOf(err.body) ?? err.message, err);
+    return httpStatusError({
+      provider: "elevenlabs",
+      status: err.statusCode,
+      header: (name) => headers?.get(name),
+      detail: detailOf(err.body) ?? err.message,
+      cause: err,
+    });
   }
   return connectionError("elevenlabs", err);
 }

@@ -5,9 +5,9 @@ import OpenAI from "openai";
 import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
-import { connectionError, httpStatusError } from "./http-errors.js";
+import { connectionError, httpStatusError } from "../../core/resilience/http-status.js";
 import { s16leToPcm } from "./pcm.js";
-import { canceledError } from "../resilience.js";
+import { canceledError } from "../../core/resilience/sleep.js";
 
 export const OPENAI_VOICES = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar"] as const;
 export const OPENAI_TTS_MODELS = ["tts-1", "tts-1-hd", "gpt-4o-mini-tts"] as const;
@@ -120,10 +120,10 @@ function parseVoiceList(body: unknown): Set<string> | null {
 
 export function mapOpenAiError(err: unknown, signal: AbortSignal): AppError {
   if (err instanceof AppError) return err;
-  if (signal.aborted) return canceledError(signal);
+  if (signal.aborted) return canceledError(signal, "speech synthesis");
   if (err instanceof OpenAI.APIError && typeof err.status === "number") {
     const detail = (err.error as { message?: string } | undefined)?.message ?? err.message;
-    return httpStatusError("openai", err.status, (name) => err.headers?.get(name), detail, err);
+    return httpStatusError({ provider: "openai", status: err.status, header: (name) => err.headers?.get(name), detail, cause: err });
   }
   // APIConnectionError (refused, reset, DNS) and a body cut off mid-stream: no usable answer.
   return connectionError("openai", err);

@@ -2,13 +2,13 @@
 // per-provider concurrency limit, timeouts and retries (resilient.ts).
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
-import type { TtsEngine, TtsProviderName } from "../types.js";
+import type { ConcreteTtsProvider, TtsProviderName } from "../../core/enums.js";
+import type { TtsEngine } from "../types.js";
 import { BuiltinTtsEngine } from "./builtin.js";
 import { ElevenLabsTtsEngine } from "./elevenlabs.js";
 import { OpenAiTtsEngine } from "./openai.js";
 import { ResilientTtsEngine, type ResilienceOptions } from "./resilient.js";
 
-export type ConcreteTtsProvider = "openai" | "elevenlabs" | "builtin";
 
 /**
  * "auto" → OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set (a compatible server such as

@@ -4,7 +4,10 @@
 import { getMaxListeners, setMaxListeners } from "node:events";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
-import { createLimiter, describeError, withRetries, withTimeout, type Limiter } from "../resilience.js";
+import { describeError } from "../../errors.js";
+import { createLimiter, type Limiter } from "../../core/resilience/limiter.js";
+import { withRetries } from "../../core/resilience/retry.js";
+import { withTimeout } from "../../core/resilience/timeout.js";
 
 export interface ResilienceOptions {
   /** Requests in flight to this provider from this process. Default: the engine's own `concurrency`. */
@@ -89,6 +92,7 @@ export class ResilientTtsEngine implements TtsEngine {
       maxDelayMs: this.maxDelayMs,
       maxRetryAfterMs: this.maxRetryAfterMs,
       signal,
+      what: `${this.provider} ${what}`,
       onRetry: ({ attempt, delayMs, error }) =>
         this.log.warn({ provider: this.provider, attempt, delayMs, err: describeError(error) }, `${this.provider} ${what} failed; retrying`),
     });

@@ -3,12 +3,14 @@
 // extracted defensively, validated with zod and checked against the profile's speakers, and a
 // malformed reply is retried with the problem fed back to the model.
 import { APIError, type OpenAI } from "openai";
-import { AppError } from "../../errors.js";
+import { AppError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Outline, ScriptWriter, Speaker, Turn, WriterInput } from "../types.js";
 import { extractJson } from "./extract-json.js";
 import { outlineMessages, segmentMessages, type ChatMessage } from "./prompts.js";
-import { DEFAULT_RETRY, toAppError, withTransientRetry, type RetryPolicy } from "./provider-errors.js";
+import type { RetryPolicy } from "../../core/resilience/backoff.js";
+import { withRetries } from "../../core/resilience/retry.js";
+import { LLM_RETRY, LLM_WHAT, toAppError } from "./provider-errors.js";
 import { formatIssues, OUTLINE_FORMAT, outlineJsonSchema, outlineSchema, TURNS_FORMAT, turnsJsonSchema, turnsSchema } from "./schemas.js";
 
 export interface OpenAiWriterOptions {
@@ -82,7 +84,7 @@ export class OpenAiWriter implements ScriptWriter {
   constructor(private readonly opts: OpenAiWriterOptions) {
     this.name = `openai:${opts.model}`;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.retry = opts.retry ?? LLM_RETRY;
     this.repairAttempts = opts.repairAttempts ?? 2;
   }
 
@@ -123,7 +125,14 @@ export class OpenAiWriter implements ScriptWriter {
     const messages = [...base];
     let reason = "";
     for (let attempt = 0; attempt <= this.repairAttempts; attempt++) {
-      const reply = await withTransientRetry(() => this.complete(messages, format, maxTokens, signal, what), signal, this.retry, this.opts.log);
+      const reply = await withRetries(() => this.complete(messages, format, maxTokens, signal, what), {
+        ...this.retry,
+        maxRetryAfterMs: this.retry.maxDelayMs,
+        signal,
+        what: LLM_WHAT,
+        onRetry: ({ attempt, delayMs, error }) =>
+          this.opts.log.warn({ attempt, delayMs, err: errorMessage(error) }, "LLM request failed, retrying"),
+      });
       const choice = reply.choices[0];
       const content = choice?.message?.content ?? "";
       const refusal = choice?.message?.refusal;

@@ -8,13 +8,14 @@ import type { Config } from "../config.js";
 import { connect, connectFromConfig, migrate, readHostState, type Db } from "../db/index.js";
 import { AppError, errorKind, errorMessage } from "../errors.js";
 import { createLogger } from "../log.js";
-import { createEpisode, prepareEpisode } from "./episodes.js";
-import { createProgressBar } from "./progress-bar.js";
-import { createProviders } from "./providers.js";
-import { runEpisode } from "./run-episode.js";
+import { EpisodeStore } from "../podcasts/episode-store.js";
+import { prepareEpisode } from "../podcasts/prepare-episode.js";
+import { seedProfiles } from "../podcasts/seed.js";
+import type { SourceInput } from "../podcasts/validation.js";
+import { createProviders, createVoiceCheck } from "../providers/index.js";
 import { MIGRATIONS } from "../schema.js";
-import { seedProfiles } from "./seed.js";
-import type { SourceInput } from "./validation.js";
+import { createProgressBar } from "./progress-bar.js";
+import { createEpisodeRunner } from "./run-episode.js";
 
 const USAGE = `Usage: podcast-mcp generate <file|text|url>... [options]
 
@@ -22,9 +23,9 @@ Makes one episode in this process and prints the MP3's path on stdout.
 Each argument is a source: an existing file (.txt, .md, .html), an http(s) URL, or literal text.
 
 Options:
-  --profile NAME     episode profile (default: tech_discussion)
+  --profile NAME     episode profile (default: PODCAST_MCP_DEFAULT_PROFILE, tech_discussion)
   --speakers NAME    speaker profile (default: the episode profile's)
-  --name TITLE       episode title (default: from the first source)
+  --name TITLE       episode title (default: the first source's title or first words)
   --briefing TEXT    extra instructions added to the profile's briefing
   --language TAG     BCP 47 language (default: the profile's)
   --data-dir DIR     where the database and episodes live
@@ -32,7 +33,7 @@ Options:
 
 export interface GenerateArgs {
   sources: SourceInput[];
-  profile: string;
+  profile: string | undefined;
   speakers: string | undefined;
   name: string | undefined;
   briefing: string | undefined;
@@ -49,7 +50,7 @@ export function classifySource(arg: string, cwd = process.cwd()): SourceInput {
 }
 
 export function parseGenerateArgs(args: string[]): GenerateArgs {
-  const out: GenerateArgs = { sources: [], profile: "tech_discussion", speakers: undefined, name: undefined, briefing: undefined, language: undefined, help: false };
+  const out: GenerateArgs = { sources: [], profile: undefined, speakers: undefined, name: undefined, briefing: undefined, language: undefined, help: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -69,13 +70,6 @@ export function parseGenerateArgs(args: string[]): GenerateArgs {
     else out.sources.push(classifySource(a));
   }
   return out;
-}
-
-function defaultName(s: SourceInput): string {
-  if ("file" in s) return path.basename(s.file).replace(/\.[^.]+$/, "").replace(/[-_]+/g, " ");
-  if ("url" in s) return new URL(s.url).hostname;
-  const first = s.text.trim().split(/\s+/).slice(0, 8).join(" ");
-  return first.length > 0 ? first.slice(0, 80) : "Episode";
 }
 
 /** The local host when one runs (it holds the store's lock), SURREAL_URL when set, else the embedded store. */
@@ -113,16 +107,17 @@ export async function main(args: string[], config: Config): Promise<number> {
     await migrate(db, MIGRATIONS);
     await seedProfiles(db);
     const providers = createProviders(config, log);
-    const prepared = await prepareEpisode(db, config, providers, {
-      episode_profile: parsed.profile,
-      episode_name: parsed.name ?? defaultName(parsed.sources[0]!),
+    const prepared = await prepareEpisode(db, config, createVoiceCheck(config, providers), {
+      ...(parsed.profile ? { episode_profile: parsed.profile } : {}),
+      ...(parsed.name ? { episode_name: parsed.name } : {}),
       sources: parsed.sources,
       ...(parsed.speakers ? { speaker_profile: parsed.speakers } : {}),
       ...(parsed.briefing ? { briefing_suffix: parsed.briefing } : {}),
       ...(parsed.language ? { language: parsed.language } : {}),
     });
-    const id = await createEpisode(db, prepared);
-    const result = await runEpisode({ db, config, log, providers }, String(id.id), { signal: abort.signal, progress: (f, stage, msg) => bar.update(f, stage, msg), log });
+    const id = await new EpisodeStore(db).create(prepared.episode);
+    const runner = createEpisodeRunner({ db, config, log, providers });
+    const result = await runner.run(String(id.id), { signal: abort.signal, progress: (f, stage, msg) => bar.update(f, stage, msg), log });
     bar.done(`done: ${result.duration.toFixed(1)} s episode ${result.episode_id}`);
     process.stdout.write(`${result.audio_file}\n`);
     return 0;

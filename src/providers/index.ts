@@ -1,12 +1,16 @@
 // The providers a run needs, built from the config once and reused: script writers per
 // (provider, model) and one TTS engine per provider (each engine carries its provider's
-// concurrency limit, so sharing it is what keeps the limit per process).
+// concurrency limit, so sharing it is what keeps the limit per process). The MCP server uses the
+// same engines only to check voices before it accepts a profile or an episode.
 import type { Config } from "../config.js";
+import type { ConcreteTtsProvider, LlmProviderName, TtsProviderName } from "../core/enums.js";
 import type { Logger } from "../log.js";
 import type { PipelineDeps } from "../pipeline/run.js";
-import { createTtsEngine, resolveTtsProvider, type ConcreteTtsProvider } from "../pipeline/tts/registry.js";
-import type { LlmProviderName, ScriptWriter, TtsEngine, TtsProviderName } from "../pipeline/types.js";
+import { checkVoiceMap, resolveVoices } from "../pipeline/stages/voices.js";
+import { createTtsEngine, resolveTtsProvider } from "../pipeline/tts/registry.js";
+import type { ScriptWriter, SpeakerProfile, TtsEngine } from "../pipeline/types.js";
 import { createWriter } from "../pipeline/writer/registry.js";
+import { voicesForRun } from "./voice-map.js";
 
 export type Providers = Pick<PipelineDeps, "writer" | "tts" | "resolveTts">;
 
@@ -26,5 +30,18 @@ export function createProviders(config: Config, log: Logger): Providers {
       return e;
     },
     resolveTts: (name: TtsProviderName) => resolveTtsProvider(name, config),
+  };
+}
+
+/**
+ * The profile as it will be spoken with this config (voices mapped for what "auto" means now),
+ * after checking that every voice exists for its provider; invalid_input naming the speaker's
+ * field otherwise.
+ */
+export function createVoiceCheck(config: Config, providers: Providers): (profile: SpeakerProfile) => Promise<SpeakerProfile> {
+  return async (profile) => {
+    const run = voicesForRun(profile, config);
+    await checkVoiceMap(resolveVoices(run, providers));
+    return run;
   };
 }

@@ -1,7 +1,11 @@
 // Retries, Retry-After, timeouts and the limiter on their own, with real timers (short ones).
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { backoffDelay, createLimiter, retryAfterMs, sleep, withRetries, withTimeout } from "../../src/pipeline/resilience.js";
+import { backoffMs } from "../../src/core/resilience/backoff.js";
+import { createLimiter } from "../../src/core/resilience/limiter.js";
+import { retryAfterMs, withRetries } from "../../src/core/resilience/retry.js";
+import { sleep } from "../../src/core/resilience/sleep.js";
+import { withTimeout } from "../../src/core/resilience/timeout.js";
 
 const live = () => new AbortController().signal;
 const headers = (h: Record<string, string>) => (name: string) => h[name];
@@ -36,7 +40,7 @@ describe("withRetries", () => {
     expect(delays[0]).toBeLessThanOrEqual(20);
     expect(delays[1]).toBeGreaterThanOrEqual(20);
     expect(delays[1]).toBeLessThanOrEqual(40);
-    for (let i = 1; i < 12; i++) expect(backoffDelay(i, 100, 800)).toBeLessThanOrEqual(800);
+    for (let i = 1; i < 12; i++) expect(backoffMs(i, 100, 800)).toBeLessThanOrEqual(800);
   });
 
   it("waits at least the Retry-After the provider asked for", async () => {

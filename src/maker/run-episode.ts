@@ -1,0 +1,116 @@
+// One episode through the pipeline: load it, run runPipeline with the episode's checkpoints, the
+// speech cache and a folder of this run's own, and publish what came out. The queue's handler
+// (handler.ts) and the in-process `generate` CLI both call this, so they make identical episodes.
+//
+// A job's run passes its Fence: checkpoints and the final result are written only while the job is
+// still this worker's, and the files go into a folder named after the job and attempt, which only
+// that fenced final write publishes. A stale run's folder is never published and is removed.
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import type { Config } from "../config.js";
+import { bareKey } from "../core/ids.js";
+import type { Db } from "../db/index.js";
+import { AppError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { overallProgress, runPipeline } from "../pipeline/run.js";
+import type { StageContext } from "../pipeline/types.js";
+import { createFileArtifactStore, runFolder, type ArtifactStore } from "../podcasts/artifacts.js";
+import { EpisodeStore } from "../podcasts/episode-store.js";
+import { createSpeechCache } from "../podcasts/speech-cache.js";
+import { createProviders, type Providers } from "../providers/index.js";
+import { voicesForRun } from "../providers/voice-map.js";
+import type { Fence } from "../queue/command.js";
+
+export interface EpisodeRunDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  artifacts?: ArtifactStore;
+  providers?: Providers;
+}
+
+export interface RunControl {
+  signal: AbortSignal;
+  /** Overall fraction in [0,1], the stage, and a line a person can read. */
+  progress(fraction: number, stage: string, message: string): void;
+  log: Logger;
+  /** The job's lease; absent when no job runs this (the generate CLI). */
+  fence?: Fence | undefined;
+}
+
+export interface EpisodeRunResult {
+  episode_id: string;
+  audio_file: string;
+  duration: number;
+}
+
+export interface EpisodeRunner {
+  run(episodeId: string, ctl: RunControl): Promise<EpisodeRunResult>;
+}
+
+/** A folder for a run with no job: unique per process and start. */
+const cliFolder = () => runFolder(`cli${process.pid}`, Date.now());
+
+export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
+  const { db, config } = deps;
+  const episodes = new EpisodeStore(db);
+  const artifacts = deps.artifacts ?? createFileArtifactStore(config.dataDir);
+  const providers = deps.providers ?? createProviders(config, deps.log);
+  const speechCache = createSpeechCache(db, config.dataDir, deps.log);
+
+  return {
+    async run(episodeId, ctl) {
+      const ep = await episodes.load(episodeId);
+      const folder = ctl.fence ? runFolder(bareKey("command", ctl.fence.jobId), ctl.fence.attempt) : cliFolder();
+      const outDir = artifacts.dirFor(ep.id, folder);
+      const ctx: StageContext = {
+        signal: ctl.signal,
+        progress: (stage, fraction, message) => ctl.progress(overallProgress(stage, fraction), stage, message ?? stage),
+        checkpoints: episodes.checkpoints(ep.id, ctl.fence),
+        log: ctl.log,
+      };
+      try {
+        const result = await runPipeline(
+          {
+            episodeName: ep.name,
+            briefing: ep.briefing,
+            content: ep.content,
+            script: ep.script,
+            episodeProfile: ep.episode_profile,
+            // Profiles are stored as submitted; voices are mapped for the provider "auto" means today.
+            speakerProfile: voicesForRun(ep.speaker_profile, config),
+            language: ep.language,
+            date: new Date(ep.created),
+          },
+          ctx,
+          { ...providers, speechCache, outDir },
+        );
+        const audioFile = path.relative(outDir, result.audioFile);
+        if (audioFile.startsWith("..") || path.isAbsolute(audioFile)) {
+          throw new AppError("internal", `the pipeline wrote the audio outside the episode's directory: ${result.audioFile}`);
+        }
+        await episodes.complete(
+          ep.id,
+          {
+            files: folder,
+            audio_file: audioFile,
+            duration: result.durationSeconds,
+            outline: result.outline,
+            transcript: result.transcript.map((t) => ({ speaker: t.speaker, text: t.text, segment: t.segment, start: t.start, end: t.end })),
+            chapters: result.chapters,
+            loudness: result.loudness,
+            stats: result.stats,
+          },
+          ctl.fence,
+        );
+        // Published: what earlier runs left is no longer anyone's.
+        await artifacts.removeOtherRuns(ep.id, folder).catch((err: unknown) => ctl.log.warn({ err }, "could not remove earlier runs' files"));
+        return { episode_id: ep.id, audio_file: result.audioFile, duration: result.durationSeconds };
+      } catch (err) {
+        // Nothing of an unpublished run is worth keeping: the next run starts its own folder.
+        await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
+        throw err;
+      }
+    },
+  };
+}
