@@ -51,7 +51,7 @@ const STORES = [
   },
 ] as const;
 
-describe.each(STORES)("artifact store contract: $kind", ({ kind, make }) => {
+describe.each(STORES)("artifact store contract: $kind", ({ make }) => {
   let store: ArtifactStore;
   let stop: () => Promise<void>;
   beforeAll(async () => ({ store, stop } = await make()));
@@ -169,8 +169,12 @@ describe.each(STORES)("artifact store contract: $kind", ({ kind, make }) => {
     expect((await appError(getSpeechClip(store, hash, 7))).message).toMatch(/expected 28 bytes, found 24/);
     expect((await appError(() => speechClipKey("../x"))).kind).toBe("invalid_input");
   });
+});
 
-  it.runIf(kind === "file")("keeps the data dir's layout, so files of existing installs stay readable", async () => {
+describe("data-dir store", () => {
+  const store = createDataDirStore(tmpDataDir("podcast-mcp-artifacts-"));
+
+  it("keeps the data dir's layout, so files of existing installs stay readable", async () => {
     const local = store.localPath!("episodes/old1/audio.mp3");
     const dataDir = path.dirname(path.dirname(path.dirname(local)));
     expect(local).toBe(path.join(dataDir, "episodes", "old1", "audio.mp3"));
@@ -183,7 +187,7 @@ describe.each(STORES)("artifact store contract: $kind", ({ kind, make }) => {
     expect(store.presignGet).toBeUndefined();
   });
 
-  it.runIf(kind === "file")("never shows a half-written file: readers see the old or the new content, whole", async () => {
+  it("never shows a half-written file: readers see the old or the new content, whole", async () => {
     const key = "episodes/e5/audio.mp3";
     const a = Buffer.alloc(4 * 1024 * 1024, 0x61);
     const b = Buffer.alloc(4 * 1024 * 1024, 0x62);
@@ -202,5 +206,17 @@ describe.each(STORES)("artifact store contract: $kind", ({ kind, make }) => {
     writing = false;
     await reader;
     expect(reads).toBeGreaterThanOrEqual(5);
+  });
+
+  it("leaves no temp file behind, and takes a file already written in place as is", async () => {
+    const { readdirSync, mkdirSync } = await import("node:fs");
+    await store.put("episodes/e6/transcript.md", "one");
+    await store.put("episodes/e6/transcript.md", "two");
+    const local = store.localPath!("episodes/e6/audio.mp3");
+    mkdirSync(path.dirname(local), { recursive: true });
+    writeFileSync(local, "written by the encoder");
+    await store.putFile("episodes/e6/audio.mp3", local);
+    expect(readdirSync(path.dirname(local)).sort()).toEqual(["audio.mp3", "transcript.md"]);
+    expect((await store.get("episodes/e6/audio.mp3"))?.toString()).toBe("written by the encoder");
   });
 });
