@@ -10,7 +10,16 @@ export type ArtifactsConfig = { kind: "file" } | { kind: "s3"; s3: S3StoreConfig
 
 /** Bucket names valid on AWS S3 and therefore on every compatible server (3–63, lowercase). */
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const BOOL: Record<string, boolean> = { "1": true, true: true, yes: true, on: true, "0": false, false: false, no: false, off: false };
+const BOOL: Record<string, boolean> = {
+  "1": true,
+  true: true,
+  yes: true,
+  on: true,
+  "0": false,
+  false: false,
+  no: false,
+  off: false,
+};
 
 export function parseArtifactsConfig(env: NodeJS.ProcessEnv): ArtifactsConfig {
   const issues: string[] = [];
@@ -60,7 +69,8 @@ export function parseArtifactsConfig(env: NodeJS.ProcessEnv): ArtifactsConfig {
   // accept by default and what R2 maps "auto" to. Without an endpoint the SDK may still find one
   // in the shared config file (~/.aws/config), so none is forced here.
   const region = get("AWS_REGION") ?? get("AWS_DEFAULT_REGION") ?? (endpoint ? "us-east-1" : undefined);
-  if (region !== undefined && !/^[a-z0-9-]{1,64}$/.test(region)) bad(get("AWS_REGION") ? "AWS_REGION" : "AWS_DEFAULT_REGION", "must be a region name like eu-west-1");
+  if (region !== undefined && !/^[a-z0-9-]{1,64}$/.test(region))
+    bad(get("AWS_REGION") ? "AWS_REGION" : "AWS_DEFAULT_REGION", "must be a region name like eu-west-1");
 
   const accessKeyId = get("AWS_ACCESS_KEY_ID");
   const secretAccessKey = get("AWS_SECRET_ACCESS_KEY");
@@ -96,7 +106,10 @@ export function parseArtifactsConfig(env: NodeJS.ProcessEnv): ArtifactsConfig {
       endpoint,
       region,
       forcePathStyle,
-      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined,
+      credentials:
+        accessKeyId && secretAccessKey
+          ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+          : undefined,
       maxAttempts,
       timeoutMs,
       partSizeBytes: partSizeMiB * 1024 * 1024,

@@ -72,7 +72,11 @@ export function createDataDirStore(dataDir: string): ArtifactStore {
       if (!st?.isFile()) return undefined;
       // Size and mtime in ms, as static file servers do: a rename-replaced file changes both or
       // at least the mtime (to the ms), which is all a cache validator needs here.
-      return { size: st.size, etag: `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`, lastModified: st.mtime };
+      return {
+        size: st.size,
+        etag: `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`,
+        lastModified: st.mtime,
+      };
     },
 
     async open(key, range?: ByteRange): Promise<Readable> {
@@ -89,7 +93,9 @@ export function createDataDirStore(dataDir: string): ArtifactStore {
         return handle.createReadStream(r ? { start: r.start, end: r.end } : {});
       } catch (err) {
         await handle.close();
-        throw err instanceof AppError ? err : new AppError("internal", `artifact store: cannot read ${key}`, { cause: err });
+        throw err instanceof AppError
+          ? err
+          : new AppError("internal", `artifact store: cannot read ${key}`, { cause: err });
       }
     },
 

@@ -18,11 +18,18 @@ export async function putSpeechClip(store: ArtifactStore, hash: string, samples:
  * The clip's samples, or undefined when the store has none. A clip of another length than the
  * record says is an error (the caller logs it and speaks the line again).
  */
-export async function getSpeechClip(store: ArtifactStore, hash: string, expectedSamples: number): Promise<Float32Array | undefined> {
+export async function getSpeechClip(
+  store: ArtifactStore,
+  hash: string,
+  expectedSamples: number,
+): Promise<Float32Array | undefined> {
   const buf = await store.get(speechClipKey(hash));
   if (!buf) return undefined;
   if (buf.byteLength !== expectedSamples * 4) {
-    throw new AppError("internal", `speech clip ${hash}: expected ${expectedSamples * 4} bytes, found ${buf.byteLength}`);
+    throw new AppError(
+      "internal",
+      `speech clip ${hash}: expected ${expectedSamples * 4} bytes, found ${buf.byteLength}`,
+    );
   }
   // Copy into an aligned buffer: a Buffer may start at an offset that is not a multiple of 4.
   const samples = new Float32Array(expectedSamples);

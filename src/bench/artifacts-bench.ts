@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { createDataDirStore, createS3Store, putSpeechClip, getSpeechClip, type ArtifactStore } from "../artifacts/index.js";
+import {
+  createDataDirStore,
+  createS3Store,
+  putSpeechClip,
+  getSpeechClip,
+  type ArtifactStore,
+} from "../artifacts/index.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const MiB = 1024 * 1024;
@@ -60,15 +66,25 @@ export async function artifactsBench(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-artifacts-bench-"));
   const S3rver = createRequire(import.meta.url)("s3rver") as new (o: Record<string, unknown>) => S3rverLike;
   const srv = new S3rver({
-    address: "127.0.0.1", port: 0, silent: true, directory: path.join(tmp, "s3rver"), configureBuckets: [{ name: "bench" }],
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: path.join(tmp, "s3rver"),
+    configureBuckets: [{ name: "bench" }],
   });
   const { port } = await srv.run();
   const episodeFile = path.join(tmp, "episode.mp3");
   writeFileSync(episodeFile, Buffer.alloc(EPISODE_BYTES, 0x5a));
   const s3Store = (partMiB: number) =>
     createS3Store({
-      bucket: "bench", prefix: "", endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", forcePathStyle: true,
-      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, maxAttempts: 3, timeoutMs: 30_000,
+      bucket: "bench",
+      prefix: "",
+      endpoint: `http://127.0.0.1:${port}`,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+      maxAttempts: 3,
+      timeoutMs: 30_000,
       partSizeBytes: partMiB * MiB,
     });
   const stores: [string, ArtifactStore][] = [
@@ -81,10 +97,9 @@ export async function artifactsBench(): Promise<void> {
     out("store            | put clip p50 | get clip p50 | head p50 | range 1st byte p50 | putFile episode");
     for (const [name, store] of stores) {
       const m = await measure(store, episodeFile);
-      out(
-        `${name.padEnd(16)} | ${m.putClip.toFixed(1).padStart(9)} ms | ${m.getClip.toFixed(1).padStart(9)} ms | ` +
-          `${m.head.toFixed(1).padStart(5)} ms | ${m.firstByte.toFixed(1).padStart(15)} ms | ${m.putFileMBs.toFixed(0).padStart(6)} MB/s`,
-      );
+      const ms = (v: number, width: number) => `${v.toFixed(1).padStart(width)} ms`;
+      const cells = [ms(m.putClip, 9), ms(m.getClip, 9), ms(m.head, 5), ms(m.firstByte, 15)];
+      out(`${name.padEnd(16)} | ${cells.join(" | ")} | ${m.putFileMBs.toFixed(0).padStart(6)} MB/s`);
       await store.close();
     }
   } finally {

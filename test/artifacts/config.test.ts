@@ -9,7 +9,9 @@ const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
 describe("parseArtifactsConfig", () => {
   it("is the data dir when PODCAST_MCP_ARTIFACTS is unset or blank, whatever AWS variables say", () => {
     expect(parseArtifactsConfig(env({}))).toEqual({ kind: "file" });
-    expect(parseArtifactsConfig(env({ PODCAST_MCP_ARTIFACTS: "  ", AWS_REGION: "eu-west-1" }))).toEqual({ kind: "file" });
+    expect(parseArtifactsConfig(env({ PODCAST_MCP_ARTIFACTS: "  ", AWS_REGION: "eu-west-1" }))).toEqual({
+      kind: "file",
+    });
   });
 
   it("reads a MinIO-style setup: endpoint, keys, path style on by default, us-east-1 when no region", () => {
@@ -38,7 +40,9 @@ describe("parseArtifactsConfig", () => {
   });
 
   it("reads an AWS setup: no endpoint, virtual-hosted style, the SDK's credential chain when no keys", () => {
-    const c = parseArtifactsConfig(env({ PODCAST_MCP_ARTIFACTS: "s3://my.bucket-1", AWS_DEFAULT_REGION: "eu-central-1" }));
+    const c = parseArtifactsConfig(
+      env({ PODCAST_MCP_ARTIFACTS: "s3://my.bucket-1", AWS_DEFAULT_REGION: "eu-central-1" }),
+    );
     expect(c.kind === "s3" && c.s3).toMatchObject({
       bucket: "my.bucket-1",
       prefix: "",
@@ -87,15 +91,36 @@ describe("parseArtifactsConfig", () => {
     [{ PODCAST_MCP_ARTIFACTS: "s3://ab" }, /PODCAST_MCP_ARTIFACTS: bucket must be/],
     [{ PODCAST_MCP_ARTIFACTS: "s3://bucket/../up" }, /PODCAST_MCP_ARTIFACTS: prefix must be/],
     [{ PODCAST_MCP_ARTIFACTS: "s3://bucket/a//b" }, /PODCAST_MCP_ARTIFACTS: prefix must be/],
-    [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_ENDPOINT_URL: "minio:9000" }, /AWS_ENDPOINT_URL: must be an http\(s\) URL/],
-    [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_ENDPOINT_URL_S3: "ftp://x" }, /AWS_ENDPOINT_URL_S3: must be an http\(s\) URL/],
+    [
+      { PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_ENDPOINT_URL: "minio:9000" },
+      /AWS_ENDPOINT_URL: must be an http\(s\) URL/,
+    ],
+    [
+      { PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_ENDPOINT_URL_S3: "ftp://x" },
+      /AWS_ENDPOINT_URL_S3: must be an http\(s\) URL/,
+    ],
     [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_REGION: "EU West" }, /AWS_REGION: must be a region name/],
-    [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_ACCESS_KEY_ID: "id" }, /AWS_SECRET_ACCESS_KEY: must be set with AWS_ACCESS_KEY_ID/],
+    [
+      { PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_ACCESS_KEY_ID: "id" },
+      /AWS_SECRET_ACCESS_KEY: must be set with AWS_ACCESS_KEY_ID/,
+    ],
     [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", AWS_SECRET_ACCESS_KEY: "s" }, /AWS_ACCESS_KEY_ID: must be set with/],
-    [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_FORCE_PATH_STYLE: "maybe" }, /PODCAST_MCP_S3_FORCE_PATH_STYLE: must be true or false/],
-    [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_MAX_ATTEMPTS: "0" }, /PODCAST_MCP_S3_MAX_ATTEMPTS: must be a whole number from 1 to 10/],
-    [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_TIMEOUT_MS: "fast" }, /PODCAST_MCP_S3_TIMEOUT_MS: must be a whole number/],
-    [{ PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_PART_SIZE_MB: "4" }, /PODCAST_MCP_S3_PART_SIZE_MB: must be a whole number from 5 to 512/],
+    [
+      { PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_FORCE_PATH_STYLE: "maybe" },
+      /PODCAST_MCP_S3_FORCE_PATH_STYLE: must be true or false/,
+    ],
+    [
+      { PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_MAX_ATTEMPTS: "0" },
+      /PODCAST_MCP_S3_MAX_ATTEMPTS: must be a whole number from 1 to 10/,
+    ],
+    [
+      { PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_TIMEOUT_MS: "fast" },
+      /PODCAST_MCP_S3_TIMEOUT_MS: must be a whole number/,
+    ],
+    [
+      { PODCAST_MCP_ARTIFACTS: "s3://bucket", PODCAST_MCP_S3_PART_SIZE_MB: "4" },
+      /PODCAST_MCP_S3_PART_SIZE_MB: must be a whole number from 5 to 512/,
+    ],
   ])("refuses %o", (vars, rule) => {
     expect(() => parseArtifactsConfig(env(vars))).toThrow(ConfigError);
     expect(() => parseArtifactsConfig(env(vars))).toThrow(rule);

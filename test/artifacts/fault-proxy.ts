@@ -14,6 +14,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+const INJECTED_ERROR = "<Error><Code>ServiceUnavailable</Code><Message>injected</Message></Error>";
+
 export async function startFaultProxy(target: string, delayMs = 0): Promise<FaultProxy> {
   const to = new URL(target);
   const timers = new Set<NodeJS.Timeout>();
@@ -29,16 +31,18 @@ export async function startFaultProxy(target: string, delayMs = 0): Promise<Faul
     const status = p.fail?.(req);
     if (status !== undefined) {
       req.resume();
-      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ServiceUnavailable</Code><Message>injected</Message></Error>`;
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n${INJECTED_ERROR}`;
       later(() => res.writeHead(status, { "content-type": "application/xml" }).end(body));
       return;
     }
-    const upstream = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (up) =>
-      later(() => {
-        if (res.destroyed) return up.destroy();
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      }),
+    const upstream = http.request(
+      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+      (up) =>
+        later(() => {
+          if (res.destroyed) return up.destroy();
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }),
     );
     upstream.on("error", () => res.destroy());
     res.on("close", () => upstream.destroy());

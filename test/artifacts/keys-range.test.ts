@@ -43,7 +43,8 @@ describe("keys", () => {
     for (const id of ["", "a/b", "..", "episode:x", "a-b", "x".repeat(129)]) {
       expect(thrown(() => episodePrefix(id)).message).toBe("episode_id: must be letters, digits and _ only");
     }
-    for (const name of ["", "../x", "a/../b", ".tmp", "a b"]) expect(thrown(() => episodeKey("x", name)).field).toBe("name");
+    for (const name of ["", "../x", "a/../b", ".tmp", "a b"])
+      expect(thrown(() => episodeKey("x", name)).field).toBe("name");
     for (const h of ["ABCDEF".repeat(6), "abc", "g".repeat(64), `${"a".repeat(64)}/x`]) {
       expect(thrown(() => speechClipKey(h)).kind).toBe("invalid_input");
     }
@@ -68,9 +69,16 @@ describe("ranges", () => {
   it("checks shape, then clamps the end to the size; a start at the size is unsatisfiable", () => {
     expect(checkRange({ start: 0, end: 0 })).toEqual({ start: 0, end: 0 });
     expect(clampRange({ start: 3, end: 100 }, 10)).toEqual({ start: 3, end: 9 });
-    expect(thrown(() => clampRange({ start: 10, end: 12 }, 10)).message).toBe("range: start must be below the size (10 bytes)");
+    expect(thrown(() => clampRange({ start: 10, end: 12 }, 10)).message).toBe(
+      "range: start must be below the size (10 bytes)",
+    );
     expect(thrown(() => clampRange({ start: 0, end: 0 }, 0)).kind).toBe("invalid_input");
-    for (const r of [{ start: 2, end: 1 }, { start: -1, end: 1 }, { start: Number.NaN, end: 1 }, { start: 0, end: Infinity }]) {
+    for (const r of [
+      { start: 2, end: 1 },
+      { start: -1, end: 1 },
+      { start: Number.NaN, end: 1 },
+      { start: 0, end: Infinity },
+    ]) {
       expect(thrown(() => checkRange(r)).message).toBe("range: must be whole numbers with 0 <= start <= end");
     }
   });
@@ -109,8 +117,15 @@ describe("content types and the configured store", () => {
       {
         kind: "s3",
         s3: {
-          bucket: "b", prefix: "", endpoint: "http://127.0.0.1:9", region: "us-east-1", forcePathStyle: true,
-          credentials: { accessKeyId: "a", secretAccessKey: "b" }, maxAttempts: 1, timeoutMs: 1000, partSizeBytes: 5 << 20,
+          bucket: "b",
+          prefix: "",
+          endpoint: "http://127.0.0.1:9",
+          region: "us-east-1",
+          forcePathStyle: true,
+          credentials: { accessKeyId: "a", secretAccessKey: "b" },
+          maxAttempts: 1,
+          timeoutMs: 1000,
+          partSizeBytes: 5 << 20,
         },
       },
       "/unused",

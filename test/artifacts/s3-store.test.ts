@@ -26,7 +26,10 @@ function patternFile(size: number, seed: number): { file: string; bytes: Buffer 
 }
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -86,7 +89,8 @@ describe("S3 store on s3rver", () => {
 
     // A range that spans the boundary between parts 1 and 2.
     const chunks: Buffer[] = [];
-    for await (const c of await st.open("episodes/big/copy.bin", { start: 5 * MiB - 3, end: 5 * MiB + 4 })) chunks.push(c as Buffer);
+    for await (const c of await st.open("episodes/big/copy.bin", { start: 5 * MiB - 3, end: 5 * MiB + 4 }))
+      chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).equals(bytes.subarray(5 * MiB - 3, 5 * MiB + 5))).toBe(true);
   });
 
@@ -96,7 +100,9 @@ describe("S3 store on s3rver", () => {
     await st.put("episodes/ct/transcript.vtt", "WEBVTT");
     await st.put("episodes/ct/blob", "x", { contentType: "application/x-custom" });
     const types = await Promise.all(
-      ["audio.mp3", "transcript.vtt", "blob"].map(async (n) => (await fetch(await st.presignGet!(`episodes/ct/${n}`, 60))).headers.get("content-type")),
+      ["audio.mp3", "transcript.vtt", "blob"].map(async (n) =>
+        (await fetch(await st.presignGet!(`episodes/ct/${n}`, 60))).headers.get("content-type"),
+      ),
     );
     expect(types).toEqual(["audio/mpeg", "text/vtt; charset=utf-8", "application/x-custom"]);
   });
@@ -146,7 +152,7 @@ describe("S3 store on s3rver", () => {
     expect((await st.get("other/kept.bin"))?.toString()).toBe("kept");
   });
 
-  it("server down mid-upload: a readable transient error after bounded tries, no object; a retry succeeds", async () => {
+  it("server down mid-upload: a readable transient error after bounded tries, no object; retry works", async () => {
     const { file, bytes } = patternFile(16 * MiB, 2);
     const key = "episodes/down/audio.mp3";
     const st = store({ maxAttempts: 3, timeoutMs: 2_000 });
@@ -173,14 +179,18 @@ describe("S3 store on s3rver", () => {
     const st = store({ maxAttempts: 2, timeoutMs: 2_000 });
     await st.put("episodes/r/audio.mp3", "abc");
     await s3.stop();
-    for (const call of [() => st.get("episodes/r/audio.mp3"), () => st.head("episodes/r/audio.mp3"), () => st.open("episodes/r/audio.mp3")]) {
+    for (const call of [
+      () => st.get("episodes/r/audio.mp3"),
+      () => st.head("episodes/r/audio.mp3"),
+      () => st.open("episodes/r/audio.mp3"),
+    ]) {
       const err = await rejection(call());
       expect(err.kind).toBe("provider_transient");
       expect(err.message).toMatch(/after 2 attempts/);
     }
   });
 
-  it("a part the server keeps refusing: its error (not the abort's) comes back, the upload is aborted, no object", async () => {
+  it("a part the server keeps refusing: its error, not the abort's, comes back; no object", async () => {
     const proxy = await startFaultProxy(s3.endpoint);
     proxies.push(proxy);
     proxy.fail = (req) => (req.method === "PUT" && /partNumber=2/.test(req.url ?? "") ? 503 : undefined);
@@ -188,21 +198,27 @@ describe("S3 store on s3rver", () => {
     const { file } = patternFile(11 * MiB, 3);
     const err = await rejection(st.putFile("episodes/refused/audio.mp3", file));
     expect(err.kind).toBe("provider_transient");
-    expect(err.message).toMatch(/^artifact store \(S3\): put episodes\/refused\/audio\.mp3 failed after 3 attempts \(HTTP 503\): ServiceUnavailable/);
+    expect(err.message).toMatch(
+      /^artifact store \(S3\): put episodes\/refused\/audio\.mp3 failed after 3 attempts \(HTTP 503\): Service/,
+    );
     expect(proxy.requests.filter((r) => r.method === "PUT" && /partNumber=2/.test(r.url))).toHaveLength(3);
     // The abort is sent (s3rver 3.7 does not implement it and answers 405: logged, not thrown).
-    expect(proxy.requests.filter((r) => r.method === "DELETE" && /uploadId=/.test(r.url)).length).toBeGreaterThanOrEqual(1);
+    expect(
+      proxy.requests.filter((r) => r.method === "DELETE" && /uploadId=/.test(r.url)).length,
+    ).toBeGreaterThanOrEqual(1);
     expect(proxy.requests.some((r) => r.method === "POST" && /uploadId=/.test(r.url))).toBe(false); // never completed
     expect(await st.head("episodes/refused/audio.mp3")).toBeUndefined();
   });
 
-  it("slow responses: the idle timeout fires, each try counted, reported as transient; fast enough ones pass", async () => {
+  it("slow responses: the idle timeout fires, each try counted, reported as transient; fast ones pass", async () => {
     const proxy = await startFaultProxy(s3.endpoint, 5_000);
     proxies.push(proxy);
     const st = store({ endpoint: proxy.url, timeoutMs: 300, maxAttempts: 2 });
     const err = await rejection(st.put("episodes/slow/transcript.json", "{}"));
     expect(err.kind).toBe("provider_transient");
-    expect(err.message).toMatch(/^artifact store \(S3\): put episodes\/slow\/transcript\.json failed after 2 attempts: TimeoutError: /);
+    expect(err.message).toMatch(
+      /^artifact store \(S3\): put episodes\/slow\/transcript\.json failed after 2 attempts: TimeoutError: /,
+    );
     expect(proxy.requests).toHaveLength(2);
 
     const head = await rejection(st.head("episodes/slow/transcript.json"));

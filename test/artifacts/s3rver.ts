@@ -47,7 +47,13 @@ export async function startS3rver(bucket = "podcasts"): Promise<TestS3> {
     running: () => current !== undefined,
     async start() {
       if (current) return;
-      const srv = new S3rver({ address: "127.0.0.1", port, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
+      const srv = new S3rver({
+        address: "127.0.0.1",
+        port,
+        silent: true,
+        directory: dir,
+        configureBuckets: [{ name: bucket }],
+      });
       const addr = await srv.run();
       srv.httpServer!.prependListener("request", (req: IncomingMessage) => t.onRequest?.(req));
       current = srv;

@@ -40,7 +40,10 @@ async function appError(p: Promise<unknown> | (() => unknown)): Promise<AppError
 }
 
 const STORES = [
-  { kind: "file", make: async () => ({ store: createDataDirStore(tmpDataDir("podcast-mcp-artifacts-")), stop: async () => {} }) },
+  {
+    kind: "file",
+    make: async () => ({ store: createDataDirStore(tmpDataDir("podcast-mcp-artifacts-")), stop: async () => {} }),
+  },
   {
     kind: "s3",
     make: async () => {
@@ -95,13 +98,19 @@ describe.each(STORES)("artifact store contract: $kind", ({ make }) => {
     expect((await readAll(await store.open("episodes/e3/audio.mp3"))).toString()).toBe("0123456789abcdef");
     expect((await readAll(await store.open("episodes/e3/audio.mp3", { start: 0, end: 0 }))).toString()).toBe("0");
     expect((await readAll(await store.open("episodes/e3/audio.mp3", { start: 2, end: 5 }))).toString()).toBe("2345");
-    expect((await readAll(await store.open("episodes/e3/audio.mp3", { start: 10, end: 999 }))).toString()).toBe("abcdef");
+    expect((await readAll(await store.open("episodes/e3/audio.mp3", { start: 10, end: 999 }))).toString()).toBe(
+      "abcdef",
+    );
     expect((await readAll(await store.open("episodes/e3/audio.mp3", { start: 15, end: 15 }))).toString()).toBe("f");
 
     const past = await appError(store.open("episodes/e3/audio.mp3", { start: 16, end: 20 }));
     expect(past.kind).toBe("invalid_input");
     expect(past.message).toBe("range: start must be below the size (16 bytes)");
-    for (const bad of [{ start: 5, end: 4 }, { start: -1, end: 3 }, { start: 0.5, end: 3 }]) {
+    for (const bad of [
+      { start: 5, end: 4 },
+      { start: -1, end: 3 },
+      { start: 0.5, end: 3 },
+    ]) {
       expect((await appError(store.open("episodes/e3/audio.mp3", bad))).message).toMatch(/^range: /);
     }
   });
@@ -124,8 +133,22 @@ describe.each(STORES)("artifact store contract: $kind", ({ make }) => {
 
   it("refuses every key that could escape, in every call, before touching anything", async () => {
     const bad = [
-      "", "/etc/passwd", "../secret", "episodes/../../x", "episodes/a/..", "a//b", "a/./b", ".hidden", "a/.hidden",
-      "a\\b", "a b", "a/", "C:/x", "a/b\0c", "é/x", "x".repeat(513),
+      "",
+      "/etc/passwd",
+      "../secret",
+      "episodes/../../x",
+      "episodes/a/..",
+      "a//b",
+      "a/./b",
+      ".hidden",
+      "a/.hidden",
+      "a\\b",
+      "a b",
+      "a/",
+      "C:/x",
+      "a/b\0c",
+      "é/x",
+      "x".repeat(513),
     ];
     for (const key of bad) {
       for (const call of [
@@ -178,7 +201,9 @@ describe("data-dir store", () => {
     const local = store.localPath!("episodes/old1/audio.mp3");
     const dataDir = path.dirname(path.dirname(path.dirname(local)));
     expect(local).toBe(path.join(dataDir, "episodes", "old1", "audio.mp3"));
-    expect(store.localPath!(speechClipKey("ab".repeat(32)))).toBe(path.join(dataDir, "cache", "tts", `${"ab".repeat(32)}.pcm`));
+    expect(store.localPath!(speechClipKey("ab".repeat(32)))).toBe(
+      path.join(dataDir, "cache", "tts", `${"ab".repeat(32)}.pcm`),
+    );
     // A file written the way the app wrote them before this store existed.
     const { mkdirSync } = await import("node:fs");
     mkdirSync(path.dirname(local), { recursive: true });

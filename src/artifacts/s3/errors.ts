@@ -5,15 +5,35 @@
 import { AppError, type ErrorKind } from "../../errors.js";
 
 const TRANSIENT_NAMES = new Set([
-  "TimeoutError", "RequestTimeout", "RequestTimeoutException", "SlowDown", "Throttling", "ThrottlingException",
-  "RequestThrottled", "ServiceUnavailable", "InternalError",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "RequestThrottled",
+  "ServiceUnavailable",
+  "InternalError",
 ]);
 const TRANSIENT_CODES = new Set([
-  "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
-  "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+  "ERR_STREAM_PREMATURE_CLOSE",
 ]);
 const AUTH_NAMES = new Set([
-  "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "CredentialsProviderError",
+  "AccessDenied",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "InvalidToken",
+  "CredentialsProviderError",
 ]);
 
 interface SdkErrorLike {
@@ -48,5 +68,7 @@ export function s3Error(err: unknown, what: string): AppError {
   const detail = [e.name && e.name !== "Error" ? e.name : e.code, e.message].filter(Boolean).join(": ") || String(err);
   const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
   const http = status ? ` (HTTP ${status})` : "";
-  return new AppError(s3ErrorKind(err), `artifact store (S3): ${what} failed${tries}${http}: ${detail}`, { cause: err });
+  return new AppError(s3ErrorKind(err), `artifact store (S3): ${what} failed${tries}${http}: ${detail}`, {
+    cause: err,
+  });
 }

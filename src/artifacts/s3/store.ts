@@ -68,7 +68,11 @@ export function createS3Store(cfg: S3StoreConfig, opts: S3StoreOptions = {}): Ar
     }
   };
 
-  const upload = async (key: string, Body: Buffer | Uint8Array | string | Readable, putOpts: PutOptions | undefined) => {
+  const upload = async (
+    key: string,
+    Body: Buffer | Uint8Array | string | Readable,
+    putOpts: PutOptions | undefined,
+  ) => {
     const Key = objectKey(key);
     const ContentType = putOpts?.contentType ?? contentTypeFor(key);
     const up = new Upload({
@@ -83,9 +87,14 @@ export function createS3Store(cfg: S3StoreConfig, opts: S3StoreOptions = {}): Ar
       await up.done();
     } catch (err) {
       if (up.uploadId) {
-        await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: up.uploadId })).catch((abortErr: unknown) =>
-          log.warn({ err: abortErr, key }, "artifact store: could not abort a failed multipart upload; its parts stay invisible"),
-        );
+        await client
+          .send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: up.uploadId }))
+          .catch((abortErr: unknown) =>
+            log.warn(
+              { err: abortErr, key },
+              "artifact store: could not abort a failed multipart upload; its parts stay invisible",
+            ),
+          );
       }
       throw s3Error(err, `put ${key}`);
     }
@@ -137,7 +146,8 @@ export function createS3Store(cfg: S3StoreConfig, opts: S3StoreOptions = {}): Ar
       const Range = range ? `bytes=${range.start}-${range.end}` : undefined;
       try {
         const res = await client.send(new GetObjectCommand({ Bucket, Key, Range }));
-        if (!(res.Body instanceof Readable)) throw new AppError("internal", `artifact store (S3): open ${key}: no stream body`);
+        if (!(res.Body instanceof Readable))
+          throw new AppError("internal", `artifact store (S3): open ${key}: no stream body`);
         if (!range) return res.Body;
         // What the server says it sent: 206 with Content-Range, or (Range ignored) 200 with it all.
         const served = /^bytes (\d+)-(\d+)\/\d+$/.exec(res.ContentRange ?? "");
@@ -146,7 +156,10 @@ export function createS3Store(cfg: S3StoreConfig, opts: S3StoreOptions = {}): Ar
         if (from === range.start && to <= range.end) return res.Body;
         if (from > range.start) {
           res.Body.destroy();
-          throw new AppError("internal", `artifact store (S3): open ${key}: asked for byte ${range.start}, got ${from} on`);
+          throw new AppError(
+            "internal",
+            `artifact store (S3): open ${key}: asked for byte ${range.start}, got ${from} on`,
+          );
         }
         return sliceStream(res.Body, range.start - from, Math.min(range.end, to) - range.start + 1);
       } catch (err) {
@@ -166,7 +179,9 @@ export function createS3Store(cfg: S3StoreConfig, opts: S3StoreOptions = {}): Ar
       if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_PRESIGN_SECONDS) {
         throw invalidInput("ttlSeconds", `must be a whole number from 1 to ${MAX_PRESIGN_SECONDS}`);
       }
-      return call(`presign ${key}`, () => getSignedUrl(client, new GetObjectCommand({ Bucket, Key }), { expiresIn: ttlSeconds }));
+      return call(`presign ${key}`, () =>
+        getSignedUrl(client, new GetObjectCommand({ Bucket, Key }), { expiresIn: ttlSeconds }),
+      );
     },
 
     async deletePrefix(prefix) {
@@ -177,7 +192,9 @@ export function createS3Store(cfg: S3StoreConfig, opts: S3StoreOptions = {}): Ar
         // than one page answers HTTP 500. V1 is plain S3 that AWS, MinIO, R2, Ceph and Garage serve.
         let Marker: string | undefined;
         for (;;) {
-          const page = await client.send(new ListObjectsCommand({ Bucket, Prefix, Marker, MaxKeys: opts.listPageSize ?? 1000 }));
+          const page = await client.send(
+            new ListObjectsCommand({ Bucket, Prefix, Marker, MaxKeys: opts.listPageSize ?? 1000 }),
+          );
           const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => !!k);
           await forEachLimit(keys, DELETE_CONCURRENCY, (Key) => client.send(new DeleteObjectCommand({ Bucket, Key })));
           if (!page.IsTruncated || keys.length === 0) break;
