@@ -12,7 +12,12 @@ export interface S3StoreConfig {
   forcePathStyle: boolean;
   /** undefined = the SDK's default chain (profiles, SSO, container and instance roles). */
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
-  /** Tries per request, the first included (SDK standard retry: exponential backoff with jitter). */
+  /**
+   * Tries per request, the first included. SDK standard retry: full-jitter backoff from 100 ms
+   * (500 ms when throttled) doubling to at most 20 s, and a per-client token bucket (500 tokens,
+   * 5 per retry, 10 per timeout retry) that stops retrying when a server is down for everyone.
+   * Past these, the error goes to the queue as provider_transient and the job retries later.
+   */
   maxAttempts: number;
   /** A socket that is silent this long (connect, send or receive) fails the try as a timeout. */
   timeoutMs: number;
