@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   tts: async () => (await import("./tts-bench.js")).ttsBench(),
   audio: async () => (await import("./audio-bench.js")).audioBench(),
   mcp: async () => (await import("./mcp-bench.js")).mcpBench(),
+  artifacts: async () => (await import("./artifacts-bench.js")).artifactsBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
