@@ -15,7 +15,11 @@ import {
 } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
 
-/** Open sessions at most; `initialize` beyond it gets 503 until one ends or expires. */
+/**
+ * Open sessions at most; `initialize` beyond it gets 503 until one ends or expires. Measured: 66 KiB
+ * of heap and ~45 ms (building the McpServer) per session on a busy 2-core machine, so 100 cost
+ * ~7 MB, far more clients than one person's agents open.
+ */
 export const MAX_SESSIONS = 100;
 /** A session with no request in flight and no open event stream for this long is closed. */
 export const SESSION_IDLE_MS = 30 * 60_000;
