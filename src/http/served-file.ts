@@ -21,13 +21,8 @@ export interface ServedFile {
  * bytes always come with a new inode and mtime, which makes the tag strong enough for If-Range.
  */
 export async function fileSource(file: string): Promise<ServedFile | undefined> {
-  let st;
-  try {
-    st = await stat(file, { bigint: true });
-  } catch {
-    return undefined;
-  }
-  if (!st.isFile()) return undefined;
+  const st = await stat(file, { bigint: true }).catch(() => undefined);
+  if (!st?.isFile()) return undefined;
   const size = Number(st.size);
   return {
     size,

@@ -69,7 +69,9 @@ describe("subscriptions over Streamable HTTP", () => {
     let listChanges = 0;
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanges++);
     const handlers: ((uri: string) => void)[] = [];
-    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => handlers.forEach((h) => h(n.params.uri)));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      for (const h of handlers) h(n.params.uri);
+    });
     const { seen, updates } = await followJob(
       {
         callTool: (name, args) => client.callTool({ name, arguments: args }),
@@ -100,7 +102,9 @@ describe("subscriptions over Streamable HTTP", () => {
     await client.connect(transport);
     expect(transport.sessionId).toBeTruthy();
     const handlers: ((uri: string) => void)[] = [];
-    client.setNotificationHandler("notifications/resources/updated", (n) => handlers.forEach((h) => h(n.params.uri)));
+    client.setNotificationHandler("notifications/resources/updated", (n) => {
+      for (const h of handlers) h(n.params.uri);
+    });
     const { seen, updates } = await followJob(
       {
         callTool: (name, args) => client.callTool({ name, arguments: args }),
@@ -121,7 +125,9 @@ describe("subscriptions over Streamable HTTP", () => {
     await client.connect(new StreamableHTTPClientTransport(mcpUrl));
     expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
     const handlers: ((uri: string) => void)[] = [];
-    client.setNotificationHandler("notifications/resources/updated", (n) => handlers.forEach((h) => h(n.params.uri)));
+    client.setNotificationHandler("notifications/resources/updated", (n) => {
+      for (const h of handlers) h(n.params.uri);
+    });
     let listen: { close(): Promise<void> } | undefined;
     const { seen } = await followJob(
       {
@@ -129,7 +135,9 @@ describe("subscriptions over Streamable HTTP", () => {
         readJob: async (uri) => JSON.parse(((await client.readResource({ uri })).contents[0] as { text: string }).text),
       },
       "modern",
-      async (uri) => void (listen = await client.listen({ resourceSubscriptions: [uri] })),
+      async (uri) => {
+        listen = await client.listen({ resourceSubscriptions: [uri] });
+      },
       (h) => handlers.push(h),
     );
     expect(seen.at(-1)).toBe("completed");
