@@ -58,7 +58,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     // Reachable from other machines: no local files as sources, no URLs on private networks.
     if (exposure.exposure === "remote") {
       config = { ...config, exposure: "remote" };
-      log.info({ reason: exposure.reason }, "remote exposure: bearer token required, local files and private URLs refused");
+      log.info({ reason: exposure.reason }, "remote exposure: token required, local files and private URLs refused");
     }
   }
 

@@ -33,7 +33,11 @@ export interface HttpOptions extends GuardOptions {
 const json = (res: http.ServerResponse, status: number, body: unknown) =>
   void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
-export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, opts: HttpOptions): Promise<HttpServerHandle> {
+export async function startHttpServer(
+  deps: ToolDeps,
+  hub: SubscriptionHub,
+  opts: HttpOptions,
+): Promise<HttpServerHandle> {
   const mcp = createMcpEndpoint({
     build: (h, era) => buildMcpServer(deps, h, era),
     hub,
@@ -78,7 +82,8 @@ export async function startHttpServer(deps: ToolDeps, hub: SubscriptionHub, opts
       if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405, { allow: "GET, HEAD" }).end();
       if (url.pathname === "/health") return json(res, 200, { ok: true });
       if (url.pathname === "/feed.xml") return void (await feed(req, res));
-      if (url.pathname === "/cover.png") return void (await sendFile(req, res, bufferSource(coverPng(), startedAt), "image/png"));
+      if (url.pathname === "/cover.png")
+        return void (await sendFile(req, res, bufferSource(coverPng(), startedAt), "image/png"));
       const ep = matchEpisodeFile(url.pathname);
       if (ep) {
         const { file, mime } = await openEpisodeFile(deps.podcasts, ep.id, ep.name);

@@ -16,7 +16,17 @@ export function jsonChapters(transcriptJson: string): string {
     const startTime = num(c.start);
     if (startTime === undefined) return [];
     const endTime = num(c.end);
-    return [{ startTime, ...(typeof c.title === "string" ? { title: c.title } : {}), ...(endTime !== undefined ? { endTime } : {}) }];
+    return [
+      {
+        startTime,
+        ...(typeof c.title === "string" ? { title: c.title } : {}),
+        ...(endTime !== undefined ? { endTime } : {}),
+      },
+    ];
   });
-  return JSON.stringify({ version: "1.2.0", ...(typeof doc.title === "string" ? { title: doc.title } : {}), chapters }, null, 2);
+  return JSON.stringify(
+    { version: "1.2.0", ...(typeof doc.title === "string" ? { title: doc.title } : {}), chapters },
+    null,
+    2,
+  );
 }

@@ -28,7 +28,12 @@ function httpDate(value: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-export function evaluatePreconditions(method: string, h: IncomingHttpHeaders, v: Validators, now = new Date()): Precondition {
+export function evaluatePreconditions(
+  method: string,
+  h: IncomingHttpHeaders,
+  v: Validators,
+  now = new Date(),
+): Precondition {
   const read = method === "GET" || method === "HEAD";
   const ifMatch = h["if-match"];
   if (ifMatch !== undefined) {

@@ -10,7 +10,9 @@ import { CHAPTERS_MIME, jsonChapters } from "./chapters.js";
 /** The one service call this part makes (the S3 store will answer it with an object instead of a path). */
 export type EpisodeFileLookup = Pick<PodcastService, "artifactPath">;
 
-const ROUTE = new RegExp(`^/episodes/((?:episode:)?${RECORD_KEY})/(audio\\.mp3|transcript\\.(?:vtt|json|md)|chapters\\.json)$`);
+const ROUTE = new RegExp(
+  `^/episodes/((?:episode:)?${RECORD_KEY})/(audio\\.mp3|transcript\\.(?:vtt|json|md)|chapters\\.json)$`,
+);
 
 const FILES = {
   "audio.mp3": { kind: "mp3", mime: "audio/mpeg" },
@@ -24,7 +26,11 @@ export function matchEpisodeFile(pathname: string): { id: string; name: string }
   return m ? { id: m[1]!, name: m[2]! } : undefined;
 }
 
-export async function openEpisodeFile(podcasts: EpisodeFileLookup, id: string, name: string): Promise<{ file: ServedFile | undefined; mime: string }> {
+export async function openEpisodeFile(
+  podcasts: EpisodeFileLookup,
+  id: string,
+  name: string,
+): Promise<{ file: ServedFile | undefined; mime: string }> {
   if (name === "chapters.json") {
     const path = await podcasts.artifactPath(id, "json");
     const transcript = await fileSource(path);

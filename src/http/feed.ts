@@ -27,6 +27,12 @@ export interface FeedChannel {
   episodes: FeedEpisode[];
 }
 
+const NAMESPACES = [
+  'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"',
+  'xmlns:atom="http://www.w3.org/2005/Atom"',
+  'xmlns:podcast="https://podcastindex.org/namespace/1.0"',
+].join(" ");
+
 function hms(seconds: number): string {
   const s = Math.round(seconds);
   return [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, "0")).join(":");
@@ -49,7 +55,7 @@ export function renderFeed(c: FeedChannel): string {
     )
     .join("\n");
   return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<rss version="2.0" ${NAMESPACES}>
   <channel>
     <title>${esc(c.title)}</title>
     <link>${esc(c.link)}</link>

@@ -23,7 +23,9 @@ export function isLoopbackBind(host: string): boolean {
 const WILDCARD = new Set(["0.0.0.0", "::", "[::]"]);
 
 /** Who can reach the server, decided once at start: the token rule and config.exposure follow from it. */
-export type ExposureDecision = { ok: true; exposure: "local" | "remote"; reason: string } | { ok: false; message: string };
+export type ExposureDecision =
+  | { ok: true; exposure: "local" | "remote"; reason: string }
+  | { ok: false; message: string };
 
 /**
  * Remote exposure when the bind is not loopback, or when an allowed Host name is not a loopback name
@@ -33,15 +35,22 @@ export type ExposureDecision = { ok: true; exposure: "local" | "remote"; reason:
 export function decideExposure(opts: GuardOptions): ExposureDecision {
   const bad = opts.allowedHosts.find((h) => parseHostname(h) === undefined);
   if (bad !== undefined) {
-    return { ok: false, message: `PODCAST_MCP_ALLOWED_HOSTS: "${bad}" is not a host name (give names only, no scheme, port or path).` };
+    return {
+      ok: false,
+      message: `PODCAST_MCP_ALLOWED_HOSTS: "${bad}" is not a host name (give names only, no scheme, port or path).`,
+    };
   }
   const forwarded = opts.allowedHosts.map((h) => parseHostname(h)!).filter((h) => !isLoopbackBind(h));
   let reason: string;
   if (!isLoopbackBind(opts.host)) reason = `listening on ${opts.host}, not loopback`;
-  else if (forwarded.length > 0) reason = `PODCAST_MCP_ALLOWED_HOSTS names ${forwarded.join(", ")}: a proxy forwards other machines' requests`;
+  else if (forwarded.length > 0)
+    reason = `PODCAST_MCP_ALLOWED_HOSTS names ${forwarded.join(", ")}: a proxy forwards other machines' requests`;
   else return { ok: true, exposure: "local", reason: "loopback only" };
   if (!opts.token) {
-    return { ok: false, message: `Refusing to start without PODCAST_MCP_TOKEN: ${reason}, so callers must send a bearer token.` };
+    return {
+      ok: false,
+      message: `Refusing to start without PODCAST_MCP_TOKEN: ${reason}, so callers must send a bearer token.`,
+    };
   }
   return { ok: true, exposure: "remote", reason };
 }
@@ -59,7 +68,8 @@ export function allowedHostnames(opts: Pick<GuardOptions, "host" | "allowedHosts
     for (const list of Object.values(os.networkInterfaces())) {
       for (const a of list ?? []) allowed.add(a.family === "IPv6" ? `[${a.address.toLowerCase()}]` : a.address);
     }
-  } else if (!isLoopbackBind(opts.host)) allowed.add(opts.host.includes(":") ? `[${opts.host.toLowerCase()}]` : opts.host.toLowerCase());
+  } else if (!isLoopbackBind(opts.host))
+    allowed.add(opts.host.includes(":") ? `[${opts.host.toLowerCase()}]` : opts.host.toLowerCase());
   return allowed;
 }
 
@@ -91,6 +101,7 @@ export function checkRequest(req: IncomingMessage, opts: GuardOptions): [number,
     }
     if (!allowed.has(originHost) && !allowed.has(`[${originHost}]`)) return [403, `Origin not allowed: ${origin}`];
   }
-  if (opts.token && !sameToken(bearerToken(req.headers.authorization), opts.token)) return [401, "Missing or wrong bearer token"];
+  if (opts.token && !sameToken(bearerToken(req.headers.authorization), opts.token))
+    return [401, "Missing or wrong bearer token"];
   return undefined;
 }

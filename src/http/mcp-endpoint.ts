@@ -30,7 +30,10 @@ export function createMcpEndpoint(opts: McpEndpointOptions): McpEndpoint {
   });
   // Job and episode changes reach 2026-era clients on their subscriptions/listen streams; 2025-era
   // sessions are attached to the hub one by one.
-  hub.addSink({ updated: (uri) => modern.notify.resourceUpdated(uri), listChanged: () => modern.notify.resourcesChanged() });
+  hub.addSink({
+    updated: (uri) => modern.notify.resourceUpdated(uri),
+    listChanged: () => modern.notify.resourcesChanged(),
+  });
   const sessions = new LegacySessions(
     () => opts.build(hub, "legacy"),
     () => opts.build(undefined, "legacy"),

@@ -13,7 +13,10 @@ export function decideRange(header: string | undefined, size: number): RangeDeci
   if (header === undefined) return { kind: "whole" };
   const eq = header.indexOf("=");
   if (eq < 0 || header.slice(0, eq).trim().toLowerCase() !== "bytes") return { kind: "whole" };
-  const specs = header.slice(eq + 1).split(",").map((s) => s.trim());
+  const specs = header
+    .slice(eq + 1)
+    .split(",")
+    .map((s) => s.trim());
   const satisfiable: { start: number; end: number }[] = [];
   for (const spec of specs) {
     const m = SPEC.exec(spec);

@@ -6,7 +6,12 @@ import { evaluatePreconditions } from "./conditional.js";
 import { decideRange } from "./ranges.js";
 import type { ServedFile } from "./served-file.js";
 
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: ServedFile | undefined, mime: string): Promise<void> {
+export async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: ServedFile | undefined,
+  mime: string,
+): Promise<void> {
   if (!file) return void res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
   const validators = {
     etag: file.etag,
@@ -26,7 +31,11 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
   }
   const headers = { ...validators, "content-type": mime };
   if (range.kind === "part") {
-    res.writeHead(206, { ...headers, "content-range": `bytes ${range.start}-${range.end}/${file.size}`, "content-length": range.end - range.start + 1 });
+    res.writeHead(206, {
+      ...headers,
+      "content-range": `bytes ${range.start}-${range.end}/${file.size}`,
+      "content-length": range.end - range.start + 1,
+    });
   } else {
     res.writeHead(200, { ...headers, "content-length": file.size });
   }

@@ -109,7 +109,12 @@ export class LegacySessions {
     this.sweep();
     if (this.#sessions.size + this.#opening >= this.limits.maxSessions) {
       this.log.warn({ sessions: this.#sessions.size }, "MCP session limit reached: initialize refused");
-      return rpcError(503, -32000, `Too many open sessions (${this.limits.maxSessions}): end one with DELETE or retry later`, { "retry-after": "60" });
+      return rpcError(
+        503,
+        -32000,
+        `Too many open sessions (${this.limits.maxSessions}): end one with DELETE or retry later`,
+        { "retry-after": "60" },
+      );
     }
     this.#opening++;
     try {

@@ -28,7 +28,12 @@ function unfilter(raw: Buffer, w: number, h: number): Buffer {
       const b = y > 0 ? out[(y - 1) * stride + i]! : 0;
       const c = i >= 3 && y > 0 ? out[(y - 1) * stride + i - 3]! : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const pred = [0, a, b, (a + b) >> 1, paeth][type]!;
       out[y * stride + i] = (x + pred) & 0xff;
     }

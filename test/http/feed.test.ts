@@ -49,7 +49,11 @@ describe("feed.xml", () => {
     expect(only(ch, "itunes:image").attrs.href).toBe("http://127.0.0.1:3333/cover.png");
     expect(only(ch, "itunes:category").attrs.text).toBe("Technology");
     expect(only(ch, "itunes:explicit").text).toBe("false");
-    expect(only(ch, "atom:link").attrs).toEqual({ href: "http://127.0.0.1:3333/feed.xml", rel: "self", type: "application/rss+xml" });
+    expect(only(ch, "atom:link").attrs).toEqual({
+      href: "http://127.0.0.1:3333/feed.xml",
+      rel: "self",
+      type: "application/rss+xml",
+    });
     const items = kids(ch, "item");
     expect(items).toHaveLength(2);
     for (const item of items) {

@@ -68,20 +68,31 @@ describe("bearer token", () => {
 describe("exposure", () => {
   it("is local only on a loopback bind whose allowed names are loopback too", () => {
     expect(decideExposure(loop)).toMatchObject({ ok: true, exposure: "local" });
-    expect(decideExposure({ ...loop, allowedHosts: ["localhost", "127.0.0.2"] })).toMatchObject({ ok: true, exposure: "local" });
+    expect(decideExposure({ ...loop, allowedHosts: ["localhost", "127.0.0.2"] })).toMatchObject({
+      ok: true,
+      exposure: "local",
+    });
   });
 
   it("is remote behind a proxy (a non-loopback allowed name) or on another bind, and then needs a token", () => {
     const proxy = decideExposure({ ...loop, allowedHosts: ["podcasts.example.com"] });
     expect(proxy).toMatchObject({ ok: false });
     expect(!proxy.ok && proxy.message).toMatch(/PODCAST_MCP_TOKEN.*podcasts\.example\.com/);
-    expect(decideExposure({ ...loop, allowedHosts: ["podcasts.example.com"], token: "t" })).toMatchObject({ ok: true, exposure: "remote" });
+    expect(decideExposure({ ...loop, allowedHosts: ["podcasts.example.com"], token: "t" })).toMatchObject({
+      ok: true,
+      exposure: "remote",
+    });
     expect(decideExposure({ host: "0.0.0.0", token: undefined, allowedHosts: [] })).toMatchObject({ ok: false });
-    expect(decideExposure({ host: "0.0.0.0", token: "t", allowedHosts: [] })).toMatchObject({ ok: true, exposure: "remote" });
+    expect(decideExposure({ host: "0.0.0.0", token: "t", allowedHosts: [] })).toMatchObject({
+      ok: true,
+      exposure: "remote",
+    });
   });
 
   it("refuses an allowed host that is not a host name", () => {
     const d = decideExposure({ ...loop, token: "t", allowedHosts: ["https://podcasts.example.com/"] });
-    expect(!d.ok && d.message).toMatch(/PODCAST_MCP_ALLOWED_HOSTS: "https:\/\/podcasts\.example\.com\/" is not a host name/);
+    expect(!d.ok && d.message).toMatch(
+      /PODCAST_MCP_ALLOWED_HOSTS: "https:\/\/podcasts\.example\.com\/" is not a host name/,
+    );
   });
 });

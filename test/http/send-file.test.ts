@@ -14,7 +14,16 @@ describe("Range", () => {
   it("ignores a garbage or multi-range header (whole file), refuses only a valid one that misses", () => {
     const size = 100;
     expect(decideRange(undefined, size)).toEqual({ kind: "whole" });
-    for (const garbage of ["bytes=abc", "bytes=5-2", "bytes=", "bytes=-", "items=0-9", "bytes 0-9", "bytes=0-9,x", "bytes=1-2-3"]) {
+    for (const garbage of [
+      "bytes=abc",
+      "bytes=5-2",
+      "bytes=",
+      "bytes=-",
+      "items=0-9",
+      "bytes 0-9",
+      "bytes=0-9,x",
+      "bytes=1-2-3",
+    ]) {
       expect(decideRange(garbage, size), garbage).toEqual({ kind: "whole" });
     }
     expect(decideRange("bytes=0-9,20-29", size)).toEqual({ kind: "whole" });
@@ -45,7 +54,9 @@ describe("preconditions", () => {
     expect(evaluatePreconditions("GET", { "if-modified-since": earlier }, v)).toMatchObject({ status: 200 });
     expect(evaluatePreconditions("GET", { "if-modified-since": "garbage" }, v)).toMatchObject({ status: 200 });
     // If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3)
-    expect(evaluatePreconditions("GET", { "if-none-match": '"x"', "if-modified-since": later }, v)).toMatchObject({ status: 200 });
+    expect(evaluatePreconditions("GET", { "if-none-match": '"x"', "if-modified-since": later }, v)).toMatchObject({
+      status: 200,
+    });
   });
 
   it("answers 412 to a failed If-Match / If-Unmodified-Since", () => {
@@ -62,7 +73,10 @@ describe("preconditions", () => {
     expect(evaluatePreconditions("GET", { "if-range": exact }, v)).toEqual({ status: 200, honourRange: true });
     expect(evaluatePreconditions("GET", { "if-range": later }, v)).toEqual({ status: 200, honourRange: false });
     // a date within the same second as now is a weak validator: never used for If-Range
-    expect(evaluatePreconditions("GET", { "if-range": exact }, v, new Date(v.lastModified.getTime() + 500))).toEqual({ status: 200, honourRange: false });
+    expect(evaluatePreconditions("GET", { "if-range": exact }, v, new Date(v.lastModified.getTime() + 500))).toEqual({
+      status: 200,
+      honourRange: false,
+    });
   });
 });
 
@@ -77,7 +91,8 @@ describe("sendFile over HTTP", () => {
     writeFileSync(file, bytes);
     utimesSync(file, new Date("2026-01-01T00:00:00Z"), new Date("2026-01-01T00:00:00Z"));
     server = http.createServer((req, res) => {
-      const src = req.url === "/mem" ? Promise.resolve(bufferSource(bytes, new Date("2026-01-01T00:00:00Z"))) : fileSource(file);
+      const src =
+        req.url === "/mem" ? Promise.resolve(bufferSource(bytes, new Date("2026-01-01T00:00:00Z"))) : fileSource(file);
       void src.then((f) => sendFile(req, res, req.url === "/missing" ? undefined : f, "audio/mpeg"));
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -94,7 +109,9 @@ describe("sendFile over HTTP", () => {
       const r = http.request({ host: "127.0.0.1", port, path: p, method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       });
       r.on("error", reject);
       r.end();

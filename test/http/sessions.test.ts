@@ -15,8 +15,13 @@ import { waitFor } from "../helpers/procs.js";
 const URI = "test://thing";
 
 function build(hub: SubscriptionHub | undefined, era: "legacy" | "modern"): McpServer {
-  const server = new McpServer({ name: "t", version: "1" }, { capabilities: { resources: { subscribe: true, listChanged: true } } });
-  server.registerResource("thing", URI, { mimeType: "text/plain" }, async (uri) => ({ contents: [{ uri: uri.href, text: "x" }] }));
+  const server = new McpServer(
+    { name: "t", version: "1" },
+    { capabilities: { resources: { subscribe: true, listChanged: true } } },
+  );
+  server.registerResource("thing", URI, { mimeType: "text/plain" }, async (uri) => ({
+    contents: [{ uri: uri.href, text: "x" }],
+  }));
   hub?.attach(server, era);
   return server;
 }
@@ -59,7 +64,12 @@ async function rawInitialize(): Promise<{ status: number; sid: string | null }> 
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }),
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    }),
   });
   await res.body?.cancel();
   return { status: res.status, sid: res.headers.get("mcp-session-id") };
@@ -68,7 +78,12 @@ async function rawInitialize(): Promise<{ status: number; sid: string | null }> 
 async function rawPing(sid: string): Promise<number> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-session-id": sid,
+      "mcp-protocol-version": "2025-06-18",
+    },
     body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }),
   });
   await res.body?.cancel();
@@ -85,10 +100,14 @@ describe("2025-era sessions over Streamable HTTP", () => {
     await client.subscribeResource({ uri: URI });
     await waitFor(() => endpoint.sessions.size === 1);
     // the GET stream opens after initialization; send until one arrives
-    await waitFor(() => {
-      hub.updated([URI, "test://other"]);
-      return got.length > 0;
-    }, 10_000, 100);
+    await waitFor(
+      () => {
+        hub.updated([URI, "test://other"]);
+        return got.length > 0;
+      },
+      10_000,
+      100,
+    );
     expect(new Set(got)).toEqual(new Set([URI])); // only what this session subscribed to
     await client.unsubscribeResource({ uri: URI });
     const seen = got.length;
@@ -136,7 +155,10 @@ describe("2025-era sessions over Streamable HTTP", () => {
     expect(c.status).toBe(503);
     expect(c.sid).toBeNull();
     expect(endpoint.sessions.size).toBe(2);
-    const del = await fetch(url, { method: "DELETE", headers: { "mcp-session-id": a.sid!, "mcp-protocol-version": "2025-06-18" } });
+    const del = await fetch(url, {
+      method: "DELETE",
+      headers: { "mcp-session-id": a.sid!, "mcp-protocol-version": "2025-06-18" },
+    });
     expect(del.status).toBe(200);
     expect((await rawInitialize()).status).toBe(200);
     expect(await rawPing(b.sid!)).toBe(200);
@@ -146,7 +168,11 @@ describe("2025-era sessions over Streamable HTTP", () => {
     await start({ maxSessions: 1, idleMs: 60_000 });
     const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "resources/list" }),
     });
     expect(res.status).toBe(200);

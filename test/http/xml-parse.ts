@@ -17,8 +17,13 @@ function decode(s: string, where: number): string {
   return s.replace(/&([^;]*);?/g, (m, ref: string) => {
     if (!m.endsWith(";")) throw new Error(`unterminated entity near ${where}`);
     if (ref in ENTITIES) return ENTITIES[ref]!;
-    const code = /^#x([0-9a-fA-F]+)$/.exec(ref) ? parseInt(ref.slice(2), 16) : /^#(\d+)$/.test(ref) ? Number(ref.slice(1)) : NaN;
-    if (Number.isNaN(code) || FORBIDDEN.test(String.fromCodePoint(code))) throw new Error(`bad reference &${ref}; near ${where}`);
+    const code = /^#x([0-9a-fA-F]+)$/.exec(ref)
+      ? parseInt(ref.slice(2), 16)
+      : /^#(\d+)$/.test(ref)
+        ? Number(ref.slice(1))
+        : NaN;
+    if (Number.isNaN(code) || FORBIDDEN.test(String.fromCodePoint(code)))
+      throw new Error(`bad reference &${ref}; near ${where}`);
     return String.fromCodePoint(code);
   });
 }
@@ -48,7 +53,8 @@ export function parseXml(xml: string): XmlElement {
     i = gt + 1;
     if (tag.startsWith("/")) {
       const open = stack.pop();
-      if (!open || open.name !== tag.slice(1).trim()) throw new Error(`</${tag.slice(1)}> closes <${open?.name}> at ${lt}`);
+      if (!open || open.name !== tag.slice(1).trim())
+        throw new Error(`</${tag.slice(1)}> closes <${open?.name}> at ${lt}`);
       continue;
     }
     const selfClosing = tag.endsWith("/");

@@ -16,10 +16,17 @@ let episodeId = "";
 
 beforeAll(async () => {
   dataDir = tmpDataDir();
-  server = spawnCli(["serve", "--http", "--port", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_TOKEN: TOKEN }));
+  server = spawnCli(
+    ["serve", "--http", "--port", "0"],
+    cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_TOKEN: TOKEN }),
+  );
   base = await waitFor(() => /listening on (http:\/\/\S+)\/mcp/.exec(server.stderr())?.[1], 60_000);
   const client = new Client({ name: "apps-test", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { authorization: `bearer ${TOKEN}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+      requestInit: { headers: { authorization: `bearer ${TOKEN}` } },
+    }),
+  );
   const sub = structured<{ job_id: string; episode_id: string }>(
     await client.callTool({
       name: "generate_podcast",
@@ -36,7 +43,9 @@ beforeAll(async () => {
   let status = "";
   const deadline = Date.now() + 120_000;
   while (!["completed", "failed", "canceled"].includes(status) && Date.now() < deadline) {
-    status = structured<{ status: string }>(await client.callTool({ name: "get_job_status", arguments: { job_id: sub.job_id, wait_seconds: 5 } })).status;
+    status = structured<{ status: string }>(
+      await client.callTool({ name: "get_job_status", arguments: { job_id: sub.job_id, wait_seconds: 5 } }),
+    ).status;
   }
   expect(status).toBe("completed");
   episodeId = sub.episode_id.replace(/^episode:/, "");
@@ -62,7 +71,8 @@ describe("podcast apps", () => {
     const rss = parseXml(await res.text());
     expect(rss.name).toBe("rss");
     channel = only(rss, "channel");
-    for (const t of ["title", "link", "description", "language", "itunes:explicit"]) expect(only(channel, t).text.trim()).not.toBe("");
+    for (const t of ["title", "link", "description", "language", "itunes:explicit"])
+      expect(only(channel, t).text.trim()).not.toBe("");
     expect(only(channel, "itunes:category").attrs.text).toBeTruthy();
     expect(only(channel, "atom:link").attrs).toMatchObject({ rel: "self", href: `${base}/feed.xml?${q}` });
     const items = kids(channel, "item");
@@ -113,7 +123,10 @@ describe("podcast apps", () => {
     const md = await get(`${base}/episodes/${episodeId}/transcript.md?${q}`);
     expect(md.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
     expect(await md.text()).toMatch(/moon has to do with it/);
-    const chapters = (await (await get(`${base}/episodes/${episodeId}/chapters.json?${q}`)).json()) as { version: string; chapters: { startTime: number; title?: string }[] };
+    const chapters = (await (await get(`${base}/episodes/${episodeId}/chapters.json?${q}`)).json()) as {
+      version: string;
+      chapters: { startTime: number; title?: string }[];
+    };
     expect(chapters.version).toBe("1.2.0");
     expect(chapters.chapters.length).toBe(2);
     expect(chapters.chapters[0]!.startTime).toBeGreaterThanOrEqual(0);
@@ -122,7 +135,7 @@ describe("podcast apps", () => {
     expect((await get(`${base}/episodes/${episodeId}/transcript.txt?${q}`)).status).toBe(404);
   });
 
-  it("audio: multi and garbage ranges get the whole file, one range 206, validators give 304 and stale If-Range 200", async () => {
+  it("audio: multi/garbage ranges: whole file; one range: 206; validators: 304; stale If-Range: 200", async () => {
     const url = `${base}/episodes/${episodeId}/audio.mp3?${q}`;
     const whole = Buffer.from(await (await get(url)).arrayBuffer());
     for (const range of ["bytes=0-9,20-29", "bytes=garbage", "bytes=9-0"]) {

@@ -31,11 +31,22 @@ function raw(port: number, path: string, headers: Record<string, string>): Promi
 
 beforeAll(async () => {
   dataDir = tmpDataDir();
-  server = spawnCli(["serve", "--http", "--port", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_ALLOWED_HOSTS: PUBLIC_HOST, PODCAST_MCP_TOKEN: TOKEN }));
-  serverPort = Number(new URL(await waitFor(() => /listening on (http:\/\/\S+)\/mcp/.exec(server.stderr())?.[1], 60_000)).port);
+  server = spawnCli(
+    ["serve", "--http", "--port", "0"],
+    cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_ALLOWED_HOSTS: PUBLIC_HOST, PODCAST_MCP_TOKEN: TOKEN }),
+  );
+  serverPort = Number(
+    new URL(await waitFor(() => /listening on (http:\/\/\S+)\/mcp/.exec(server.stderr())?.[1], 60_000)).port,
+  );
   proxy = http.createServer((req, res) => {
     const up = http.request(
-      { host: "127.0.0.1", port: serverPort, path: req.url, method: req.method, headers: { ...req.headers, host: PUBLIC_HOST, "x-forwarded-proto": "https" } },
+      {
+        host: "127.0.0.1",
+        port: serverPort,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: PUBLIC_HOST, "x-forwarded-proto": "https" },
+      },
       (upRes) => {
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         upRes.pipe(res);
@@ -58,7 +69,10 @@ afterAll(async () => {
 
 describe("behind a proxy", () => {
   it("refuses to start without a token, saying why", async () => {
-    const p = spawnCli(["serve", "--http", "--port", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_ALLOWED_HOSTS: PUBLIC_HOST }));
+    const p = spawnCli(
+      ["serve", "--http", "--port", "0"],
+      cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_ALLOWED_HOSTS: PUBLIC_HOST }),
+    );
     const { code } = await p.exited;
     expect(code).toBe(2);
     expect(p.stderr()).toMatch(/PODCAST_MCP_TOKEN.*podcasts\.example\.com.*proxy/);
@@ -66,9 +80,18 @@ describe("behind a proxy", () => {
 
   it("a forwarded request needs the token", async () => {
     expect((await fetch(`${proxyUrl}/feed.xml`)).status).toBe(401);
-    const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
+    const init = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+    };
     const post = (headers: Record<string, string>) =>
-      fetch(`${proxyUrl}/mcp`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body: JSON.stringify(init) });
+      fetch(`${proxyUrl}/mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+        body: JSON.stringify(init),
+      });
     expect((await post({})).status).toBe(401);
     const ok = await post({ authorization: `bearer ${TOKEN}` });
     expect(ok.status).toBe(200);
@@ -77,10 +100,24 @@ describe("behind a proxy", () => {
 
   it("even with the token, local files and loopback URLs are refused", async () => {
     const client = new Client({ name: "proxied", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
-    const file = await client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: "x", sources: [{ file: "/etc/hostname" }] } });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
+    const file = await client.callTool({
+      name: "generate_podcast",
+      arguments: { episode_profile: "tech_discussion", episode_name: "x", sources: [{ file: "/etc/hostname" }] },
+    });
     expect(errorText(file)).toMatch(/sources\[0\]\.file: local files are not read/);
-    const url = await client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: "x", sources: [{ url: `http://127.0.0.1:${serverPort}/health` }] } });
+    const url = await client.callTool({
+      name: "generate_podcast",
+      arguments: {
+        episode_profile: "tech_discussion",
+        episode_name: "x",
+        sources: [{ url: `http://127.0.0.1:${serverPort}/health` }],
+      },
+    });
     expect(errorText(url)).toMatch(/private or loopback address/);
     await client.close();
   });

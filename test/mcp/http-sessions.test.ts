@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { cleanEnv, spawnCli, stopAll, stopProc, tmpDataDir, waitFor, type Proc } from "../helpers/procs.js";
 import { stopDaemon, structured } from "../helpers/mcp.js";
@@ -34,14 +37,24 @@ interface Probe {
 const script = (who: string) => ({
   episode_profile: "solo_expert",
   episode_name: `Subscribed ${who}`,
-  script: [{ speaker: "Sam", text: `The ${who} client hears about this job until it is done, and only through its subscription.` }],
+  script: [
+    {
+      speaker: "Sam",
+      text: `The ${who} client hears about this job until it is done, and only through its subscription.`,
+    },
+  ],
 });
 
 /**
  * Submits a job, then, on every update notification only (no get_job_status polling), reads the job.
  * Resolves with the statuses read once one of them is final.
  */
-async function followJob(p: Probe, who: string, subscribe: (uri: string) => Promise<void>, onUpdate: (h: (uri: string) => void) => void) {
+async function followJob(
+  p: Probe,
+  who: string,
+  subscribe: (uri: string) => Promise<void>,
+  onUpdate: (h: (uri: string) => void) => void,
+) {
   const { job_id } = structured<{ job_id: string }>(await p.callTool("generate_podcast", script(who)));
   const uri = `podcast://jobs/${job_id}`;
   const seen: string[] = [];
@@ -89,7 +102,12 @@ describe("subscriptions over Streamable HTTP", () => {
     await transport.terminateSession();
     const after = await fetch(mcpUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-session-id": sid,
+        "mcp-protocol-version": "2025-06-18",
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "ping" }),
     });
     expect(after.status).toBe(404);
