@@ -131,19 +131,38 @@ describe("2025-era sessions over Streamable HTTP", () => {
   });
 
   it("closes a session idle past the limit, but not one whose event stream is open", async () => {
-    await start({ maxSessions: 10, idleMs: 300 });
+    // The sweep is run by hand with a clock moved past the limit: no race with a busy machine.
+    await start({ maxSessions: 10, idleMs: 60_000 });
+    const { client } = await connectV1();
+    const got: string[] = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void got.push(n.params.uri));
+    await client.subscribeResource({ uri: URI });
+    await waitFor(
+      () => {
+        hub.updated([URI]);
+        return got.length > 0; // its GET stream is open now
+      },
+      10_000,
+      100,
+    );
     const idle = await rawInitialize();
     expect(idle.status).toBe(200);
-    const { client } = await connectV1(); // holds its GET stream open
-    await waitFor(() => endpoint.sessions.size === 2);
-    expect(await rawPing(idle.sid!)).toBe(200);
-    await waitFor(() => endpoint.sessions.size === 1, 10_000);
-    expect(await rawPing(idle.sid!)).toBe(404);
-    await new Promise((r) => setTimeout(r, 600));
-    endpoint.sessions.sweep();
-    await client.ping(); // the listening client's session outlived twice the idle limit
+    expect(endpoint.sessions.size).toBe(2);
+    endpoint.sessions.sweep(Date.now() + 30_000);
+    expect(endpoint.sessions.size).toBe(2); // not idle long enough yet
+    endpoint.sessions.sweep(Date.now() + 61_000);
     expect(endpoint.sessions.size).toBe(1);
+    expect(await rawPing(idle.sid!)).toBe(404);
+    await client.ping(); // the listening client's session outlived the limit
     expect(hub.size).toBe(1);
+  });
+
+  it("expires idle sessions on its own timer", async () => {
+    await start({ maxSessions: 10, idleMs: 200 });
+    const idle = await rawInitialize();
+    expect(idle.status).toBe(200);
+    await waitFor(() => endpoint.sessions.size === 0, 10_000);
+    expect(await rawPing(idle.sid!)).toBe(404);
   });
 
   it("refuses initialize beyond the session cap with 503, and takes new ones once a session ends", async () => {
