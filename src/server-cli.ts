@@ -17,7 +17,7 @@ import { SubscriptionHub } from "./resources/subscriptions.js";
 import { startLiveUpdates } from "./resources/live-updates.js";
 import { buildMcpServer } from "./server.js";
 import { startHttpServer } from "./http/app.js";
-import { isLoopbackBind } from "./http/guard.js";
+import { decideExposure } from "./http/guard.js";
 
 interface ServeArgs {
   http: boolean;
@@ -51,14 +51,18 @@ export async function main(args: string[], config: Config): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const remote = opts.http && !isLoopbackBind(opts.host);
-  if (remote && !config.httpToken) {
-    process.stderr.write(`Refusing to listen on ${opts.host} without PODCAST_MCP_TOKEN: any other bind than loopback needs a bearer token.\n`);
-    return 2;
+  if (opts.http) {
+    const exposure = decideExposure({ host: opts.host, token: config.httpToken, allowedHosts: config.allowedHosts });
+    if (!exposure.ok) {
+      process.stderr.write(`${exposure.message}\n`);
+      return 2;
+    }
+    // Reachable from other machines: no local files as sources, no URLs on private networks.
+    if (exposure.exposure === "remote") {
+      config = { ...config, exposure: "remote" };
+      log.info({ reason: exposure.reason }, "remote exposure: token required, local files and private URLs refused");
+    }
   }
-
-  // Reachable from other machines: no local files as sources, no URLs on private networks.
-  if (remote) config = { ...config, exposure: "remote" };
 
   const db = await connectOrStartDaemon(config, log);
   const stopWatchdog = config.surrealUrl ? () => {} : watchLocalDaemon(db, config, log);

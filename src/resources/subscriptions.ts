@@ -1,7 +1,9 @@
-// Who wants to hear about which resource. One entry per connected McpServer instance (stdio pins
-// one per connection). 2025-era clients subscribe per URI with resources/subscribe; 2026-era
-// clients open subscriptions/listen, which the SDK's entry routes and filters itself, so those
-// instances get every update and the SDK drops what nobody listens to.
+// Who wants to hear about which resource. One entry per connected McpServer instance: stdio pins
+// one per connection, Streamable HTTP one per 2025-era session (src/http/sessions.ts); an entry
+// leaves when its instance closes. 2025-era clients subscribe per URI with resources/subscribe;
+// 2026-era clients open subscriptions/listen, which the SDK's entry routes and filters itself, so
+// those instances (and the HTTP handler's event bus, a sink) get every update and the SDK drops what
+// nobody listens to.
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { Logger } from "../log.js";
 
@@ -13,7 +15,7 @@ interface Entry {
 
 export class SubscriptionHub {
   private readonly entries = new Set<Entry>();
-  /** Extra sinks (the HTTP entry's event bus). */
+  /** Extra sinks (the HTTP handler's event bus for 2026-era listen streams). */
   private readonly sinks: { updated(uri: string): void; listChanged(): void }[] = [];
 
   constructor(private readonly log: Logger) {}
