@@ -3,6 +3,8 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { parseArtifactsConfig, type ArtifactsConfig } from "./artifacts/config.js";
+import { ConfigError } from "./errors.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -47,6 +49,10 @@ export const EnvSchema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -").default("tech_discussion"),
   ),
   PODCAST_MCP_TOKEN: optionalString,
+  PODCAST_MCP_HTTP_MAX_SESSIONS: intIn(1, 10_000, 100),
+  PODCAST_MCP_HTTP_SESSION_IDLE_MS: intIn(1_000, 86_400_000, 1_800_000),
+  PODCAST_MCP_S3_REDIRECT_SECONDS: intIn(0, 604_800, 0),
+  PODCAST_MCP_CACHE_MAX_MB: intIn(0, 10_000_000, 2_048),
   PODCAST_MCP_ALLOWED_HOSTS: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
@@ -78,6 +84,14 @@ export interface Config {
   /** The episode profile generate_podcast uses when the caller names none. */
   defaultProfile: string;
   httpToken: string | undefined;
+  /** 2025-era Streamable HTTP sessions: how many at once, and how long one may sit idle. */
+  httpSessions: { maxSessions: number; idleMs: number };
+  /** Where episode files and the speech cache live: the data dir, or an S3-compatible bucket. */
+  artifacts: ArtifactsConfig;
+  /** > 0: the HTTP routes answer with a redirect to a presigned URL valid this long (S3 only); 0: they stream. */
+  artifactRedirectSeconds: number;
+  /** The speech cache's size limit in MB (0 = no limit); least recently used clips go first. */
+  cacheMaxMb: number;
   /**
    * "remote" when the HTTP server listens on a non-loopback address: callers may then be other
    * machines, so file sources are refused and URL sources must be public hosts. Set by `serve`.
@@ -89,9 +103,7 @@ export interface Config {
   elevenlabs: { apiKey: string | undefined; baseUrl: string | undefined };
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 /** Overrides from CLI flags, same names as the Config fields. */
 export type ConfigOverrides = Partial<Pick<Config, "dataDir" | "surrealUrl" | "workers" | "concurrency" | "logLevel">>;
@@ -120,6 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     graceMs: e.PODCAST_MCP_GRACE_MS,
     defaultProfile: e.PODCAST_MCP_DEFAULT_PROFILE,
     httpToken: e.PODCAST_MCP_TOKEN,
+    httpSessions: { maxSessions: e.PODCAST_MCP_HTTP_MAX_SESSIONS, idleMs: e.PODCAST_MCP_HTTP_SESSION_IDLE_MS },
+    artifacts: parseArtifactsConfig(env),
+    artifactRedirectSeconds: e.PODCAST_MCP_S3_REDIRECT_SECONDS,
+    cacheMaxMb: e.PODCAST_MCP_CACHE_MAX_MB,
     exposure: "local",
     allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },

@@ -11,6 +11,11 @@ export type ErrorKind =
   | "canceled" // the job was canceled
   | "internal"; // a bug or an unexpected state: retried (it may be a passing fault)
 
+/** A setting that cannot work: the program stops at start with this message, which names the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
 export class AppError extends Error {
   override name = "AppError";
   readonly kind: ErrorKind;

@@ -15,9 +15,11 @@ import { PodcastService } from "./podcasts/service.js";
 import { createProviders, createVoiceCheck } from "./providers/index.js";
 import { SubscriptionHub } from "./resources/subscriptions.js";
 import { startLiveUpdates } from "./resources/live-updates.js";
-import { buildMcpServer } from "./server.js";
+import { buildMcpServer, type ServerDeps } from "./server.js";
+import { openArtifactStore } from "./artifacts/open.js";
 import { startHttpServer } from "./http/app.js";
 import { decideExposure } from "./http/guard.js";
+import { publicBaseUrl } from "./http/public-url.js";
 
 interface ServeArgs {
   http: boolean;
@@ -69,15 +71,26 @@ export async function main(args: string[], config: Config): Promise<number> {
   await migrate(db, MIGRATIONS);
   const queue = new Queue(db, new CommandRegistry(PODCAST_COMMANDS));
   const checkVoices = createVoiceCheck(config, createProviders(config, log));
-  const podcasts = new PodcastService({ db, queue, config, log, checkVoices });
+  const artifacts = openArtifactStore(config.artifacts, config.dataDir, log);
+  const podcasts = new PodcastService({ db, queue, config, log, checkVoices, artifacts });
   await podcasts.init();
-  const deps = { podcasts, config, log };
+  const deps: ServerDeps = { podcasts, log };
   const hub = new SubscriptionHub(log);
   const stopLive = await startLiveUpdates(podcasts, hub, log);
 
   let closeTransport: () => Promise<void>;
   if (opts.http) {
-    const http = await startHttpServer(deps, hub, { host: opts.host, port: opts.port, token: config.httpToken, allowedHosts: config.allowedHosts });
+    const http = await startHttpServer(deps, hub, {
+      host: opts.host,
+      port: opts.port,
+      token: config.httpToken,
+      allowedHosts: config.allowedHosts,
+      sessionLimits: config.httpSessions,
+      redirectSeconds: config.artifactRedirectSeconds,
+    });
+    // Resources point to the HTTP routes for files too large for an MCP message.
+    deps.httpBaseUrl = publicBaseUrl(http.url);
+    deps.httpTokenQuery = config.httpToken ? `?token=${encodeURIComponent(config.httpToken)}` : "";
     log.info({ url: `${http.url}/mcp` }, "MCP over Streamable HTTP");
     process.stderr.write(`podcast-mcp listening on ${http.url}/mcp\n`);
     closeTransport = http.close;
@@ -99,6 +112,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     stopWatchdog();
     await stopLive().catch(() => {});
     await db.close().catch(() => {});
+    await artifacts.close().catch(() => {});
     resolveDone();
   }
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -3,6 +3,7 @@
 import { createRequire } from "node:module";
 import { McpServer } from "@modelcontextprotocol/server";
 import type { ToolDeps } from "./tools/deps.js";
+import type { ResourceDeps } from "./resources/deps.js";
 import { registerTools } from "./tools/define.js";
 import { TOOLS } from "./tools/index.js";
 import { registerEpisodeResources } from "./resources/episodes.js";
@@ -19,7 +20,9 @@ export const INSTRUCTIONS =
   "Call generate_podcast: it returns a job_id at once. Then call get_job_status with wait_seconds (or subscribe to podcast://jobs/{job_id}) until the status is completed, " +
   "and read podcast://episodes/{episode_id}. A failed or canceled episode resumes with retry_episode without redoing finished work.";
 
-export function buildMcpServer(deps: ToolDeps, hub: SubscriptionHub | undefined, era: "legacy" | "modern"): McpServer {
+export type ServerDeps = ToolDeps & ResourceDeps;
+
+export function buildMcpServer(deps: ServerDeps, hub: SubscriptionHub | undefined, era: "legacy" | "modern"): McpServer {
   const server = new McpServer(
     { name: "podcast-mcp", title: "Podcast MCP", version: VERSION },
     {
@@ -28,10 +31,10 @@ export function buildMcpServer(deps: ToolDeps, hub: SubscriptionHub | undefined,
     },
   );
   registerTools(server, TOOLS, deps);
-  registerEpisodeResources(server, deps);
-  registerJobResources(server, deps);
-  registerProfileResources(server, deps);
-  registerNotebookResources(server, deps);
+  registerEpisodeResources(server, deps, era);
+  registerJobResources(server, deps, era);
+  registerProfileResources(server, deps, era);
+  registerNotebookResources(server, deps, era);
   registerPrompts(server);
   hub?.attach(server, era);
   return server;

@@ -2,7 +2,7 @@
 // default); s3://bucket/prefix = an S3-compatible bucket that several machines share, reached with
 // the usual AWS variables. A bad value fails at start with a message naming the variable (values of
 // secrets are never echoed). src/config.ts calls this and owns the README table.
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../errors.js";
 import { checkKey } from "./keys.js";
 import { S3_DEFAULTS, type S3StoreConfig } from "./s3/client.js";
 

@@ -101,6 +101,10 @@ export function createDataDirStore(dataDir: string): ArtifactStore {
 
     localPath: fileOf,
 
+    async delete(key) {
+      await rm(fileOf(key), { force: true });
+    },
+
     async deletePrefix(prefix) {
       checkPrefix(prefix);
       await rm(path.join(root, ...prefix.slice(0, -1).split("/")), { recursive: true, force: true });

@@ -38,6 +38,8 @@ export interface ArtifactStore {
   presignGet?(key: string, ttlSeconds: number): Promise<string>;
   /** The object's file (data-dir store only; the file may not exist). */
   localPath?(key: string): string;
+  /** Remove one object; none is no error. */
+  delete(key: string): Promise<void>;
   /** Remove every object whose key starts with `prefix` (which ends in "/"); none is no error. */
   deletePrefix(prefix: string): Promise<void>;
   /** Release sockets (S3); the store is unusable afterwards. */

@@ -2,7 +2,7 @@
 // show's cover and an RSS feed for podcast apps.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ToolDeps } from "../tools/deps.js";
+import type { ServerDeps } from "../server.js";
 import type { SubscriptionHub } from "../resources/subscriptions.js";
 import { buildMcpServer } from "../server.js";
 import { coverPng } from "../artwork/cover.js";
@@ -15,7 +15,7 @@ import { matchEpisodeFile, openEpisodeFile } from "./episode-files.js";
 import { renderFeed } from "./feed.js";
 import { requestBaseUrl } from "./public-url.js";
 import { AppError } from "../errors.js";
-import { bareKey } from "../resources/uris.js";
+import { bareKey } from "../core/ids.js";
 
 export interface HttpServerHandle {
   /** The bound address, e.g. http://127.0.0.1:3333 (the port is the real one when 0 was asked). */
@@ -28,13 +28,15 @@ export interface HttpServerHandle {
 export interface HttpOptions extends GuardOptions {
   port: number;
   sessionLimits?: SessionLimits;
+  /** > 0: episode files answer with a redirect to a presigned URL valid this long (S3-compatible stores). */
+  redirectSeconds?: number;
 }
 
 const json = (res: http.ServerResponse, status: number, body: unknown) =>
   void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 export async function startHttpServer(
-  deps: ToolDeps,
+  deps: ServerDeps,
   hub: SubscriptionHub,
   opts: HttpOptions,
 ): Promise<HttpServerHandle> {
@@ -86,8 +88,9 @@ export async function startHttpServer(
         return void (await sendFile(req, res, bufferSource(coverPng(), startedAt), "image/png"));
       const ep = matchEpisodeFile(url.pathname);
       if (ep) {
-        const { file, mime } = await openEpisodeFile(deps.podcasts, ep.id, ep.name);
-        return void (await sendFile(req, res, file, mime));
+        const found = await openEpisodeFile(deps.podcasts, ep.id, ep.name, opts.redirectSeconds ?? 0);
+        if ("redirect" in found) return void res.writeHead(302, { location: found.redirect, "cache-control": "no-store" }).end();
+        return void (await sendFile(req, res, found.file, found.mime));
       }
       json(res, 404, { error: "not found" });
     } catch (err) {

@@ -5,8 +5,9 @@
 // A job's run passes its Fence: checkpoints and the final result are written only while the job is
 // still this worker's, and the files go into a folder named after the job and attempt, which only
 // that fenced final write publishes. A stale run's folder is never published and is removed.
-import { rm } from "node:fs/promises";
 import path from "node:path";
+import { openArtifactStore } from "../artifacts/open.js";
+import type { ArtifactStore } from "../artifacts/types.js";
 import type { Config } from "../config.js";
 import { bareKey } from "../core/ids.js";
 import type { Db } from "../db/index.js";
@@ -14,7 +15,7 @@ import { AppError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { overallProgress, runPipeline } from "../pipeline/run.js";
 import type { StageContext } from "../pipeline/types.js";
-import { createFileArtifactStore, runFolder, type ArtifactStore } from "../podcasts/artifacts.js";
+import { EpisodeFiles, runFolder } from "../podcasts/artifacts.js";
 import { EpisodeStore } from "../podcasts/episode-store.js";
 import { createSpeechCache } from "../podcasts/speech-cache.js";
 import { createProviders, type Providers } from "../providers/index.js";
@@ -54,15 +55,19 @@ const cliFolder = () => runFolder(`cli${process.pid}`, Date.now());
 export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
   const { db, config } = deps;
   const episodes = new EpisodeStore(db);
-  const artifacts = deps.artifacts ?? createFileArtifactStore(config.dataDir);
+  const store = deps.artifacts ?? openArtifactStore(config.artifacts, config.dataDir, deps.log);
+  const files = new EpisodeFiles(store);
   const providers = deps.providers ?? createProviders(config, deps.log);
-  const speechCache = createSpeechCache(db, config.dataDir, deps.log);
+  const speechCache = createSpeechCache(db, store, deps.log, { maxBytes: config.cacheMaxMb * 1024 * 1024 });
+  // Where a run's files are made before they go to a store that is not the data dir.
+  const scratch = path.join(config.dataDir, "tmp", "runs");
 
   return {
     async run(episodeId, ctl) {
       const ep = await episodes.load(episodeId);
       const folder = ctl.fence ? runFolder(bareKey("command", ctl.fence.jobId), ctl.fence.attempt) : cliFolder();
-      const outDir = artifacts.dirFor(ep.id, folder);
+      const outDir = await files.runDir(ep.id, folder, scratch);
+      let published = false;
       const ctx: StageContext = {
         signal: ctl.signal,
         progress: (stage, fraction, message) => ctl.progress(overallProgress(stage, fraction), stage, message ?? stage),
@@ -89,7 +94,9 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
         if (audioFile.startsWith("..") || path.isAbsolute(audioFile)) {
           throw new AppError("internal", `the pipeline wrote the audio outside the episode's directory: ${result.audioFile}`);
         }
-        await episodes.complete(
+        await files.publish(ep.id, folder, outDir);
+        published = true;
+        const replaced = await episodes.complete(
           ep.id,
           {
             files: folder,
@@ -103,12 +110,17 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
           },
           ctl.fence,
         );
-        // Published: what earlier runs left is no longer anyone's.
-        await artifacts.removeOtherRuns(ep.id, folder).catch((err: unknown) => ctl.log.warn({ err }, "could not remove earlier runs' files"));
-        return { episode_id: ep.id, audio_file: result.audioFile, duration: result.durationSeconds };
+        // Published: what the run before left is no longer anyone's.
+        if (replaced !== undefined && replaced !== folder) {
+          await files.removeRun(ep.id, replaced).catch((err: unknown) => ctl.log.warn({ err }, "could not remove the earlier run's files"));
+        }
+        await files.dropScratch(ep.id, folder, outDir);
+        const audio = (await files.file(ep.id, folder, "mp3")).localPath ?? result.audioFile;
+        return { episode_id: ep.id, audio_file: audio, duration: result.durationSeconds };
       } catch (err) {
         // Nothing of an unpublished run is worth keeping: the next run starts its own folder.
-        await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
+        await files.dropScratch(ep.id, folder, outDir).catch(() => undefined);
+        if (published || !outDir.startsWith(scratch)) await files.removeRun(ep.id, folder).catch(() => undefined);
         throw err;
       }
     },

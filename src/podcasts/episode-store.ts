@@ -233,19 +233,31 @@ export class EpisodeStore {
     };
   }
 
-  /** The finished run's result; fenced like checkpoints. */
-  async complete(raw: unknown, result: EpisodeResult, fence: Fence | undefined): Promise<void> {
+  /**
+   * The finished run's result; fenced like checkpoints. Returns the run folder it replaces (""
+   * for files made before run folders), or undefined when the episode had no files yet.
+   */
+  async complete(raw: unknown, result: EpisodeResult, fence: Fence | undefined): Promise<string | undefined> {
     const set = `files = $r.files, audio_file = $r.audio_file, duration = $r.duration, outline = $r.outline, transcript = $r.transcript,
       chapters = $r.chapters, loudness = $r.loudness, stats = $r.stats`;
-    await this.#fencedWrite(this.recordId(raw), fence, set, { r: clean(result) }, "the finished episode");
+    const before = await this.#fencedWrite(this.recordId(raw), fence, set, { r: clean(result) }, "the finished episode", "BEFORE");
+    return typeof before.audio_file === "string" ? (typeof before.files === "string" ? before.files : "") : undefined;
   }
 
-  async #fencedWrite(id: RecordId, fence: Fence | undefined, set: string, vars: Record<string, unknown>, what: string): Promise<void> {
+  async #fencedWrite(
+    id: RecordId,
+    fence: Fence | undefined,
+    set: string,
+    vars: Record<string, unknown>,
+    what: string,
+    returns: "id" | "BEFORE" = "id",
+  ): Promise<Record<string, unknown>> {
     // The queue owns what "the job is still ours" means; the episode must also still be that job's.
     const f = fence ? fenceClause(fence) : undefined;
     const where = f ? ` WHERE command = $fence_job AND ${f.sql}` : "";
-    const [rows] = await this.#write<[unknown[]]>(`UPDATE $id SET ${set}, updated = time::now()${where} RETURN id`, { id, ...vars, ...f?.vars });
-    if (rows.length > 0) return;
+    const sql = `UPDATE $id SET ${set}, updated = time::now()${where} RETURN ${returns === "id" ? "id" : "BEFORE"}`;
+    const [rows] = await this.#write<[Record<string, unknown>[]]>(sql, { id, ...vars, ...f?.vars });
+    if (rows.length > 0) return rows[0]!;
     if (!fence) throw new AppError("not_found", `episode not found: ${idText(id)}`);
     // The job is no longer ours (taken over, canceled, finished elsewhere) or the episode is gone.
     throw new AppError("canceled", `${what} not written: this worker no longer holds job ${fence.jobId} (attempt ${fence.attempt})`);

@@ -123,9 +123,16 @@ REMOVE FIELD IF EXISTS error ON episode;
 DEFINE FIELD IF NOT EXISTS files ON episode TYPE option<string>;
 `;
 
+// The speech cache is bounded: eviction takes the least recently used clips first.
+const cacheUse = `
+DEFINE FIELD IF NOT EXISTS used ON tts_cache TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS tts_cache_used ON tts_cache FIELDS used;
+`;
+
 export const podcastMigrations: Migration[] = [
   { id: 200, name: "podcasts: speaker and episode profiles", sql: profiles },
   { id: 201, name: "podcasts: notebooks and sources", sql: notebooks },
   { id: 202, name: "podcasts: episodes and the speech cache", sql: episodes },
   { id: 203, name: "podcasts: episode status from its job; files in a folder per run", sql: episodeRuns },
+  { id: 204, name: "podcasts: the speech cache knows when each clip was last used", sql: cacheUse },
 ];

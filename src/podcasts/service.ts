@@ -2,7 +2,6 @@
 // writes records, submits jobs and reads state; it never runs the pipeline (workers do, through
 // src/maker). Every id from a caller goes through a strict parser and into bound variables. Jobs
 // are read and changed only through the queue's own methods; episodes only through the store.
-import { stat } from "node:fs/promises";
 import type { Config } from "../config.js";
 import { isFinished } from "../core/enums.js";
 import { idText, parseJobId, parseRecordId } from "../core/ids.js";
@@ -11,7 +10,9 @@ import type { Db } from "../db/index.js";
 import { AppError, invalidInput } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { JobStatus, Queue } from "../queue/index.js";
-import { createFileArtifactStore, EPISODE_FILES, type ArtifactStore, type EpisodeFileKind } from "./artifacts.js";
+import { createDataDirStore } from "../artifacts/data-dir-store.js";
+import type { ArtifactStore } from "../artifacts/types.js";
+import { EPISODE_FILES, EpisodeFiles, type EpisodeFile, type EpisodeFileKind } from "./artifacts.js";
 import { GENERATE_PODCAST } from "./commands.js";
 import { EpisodeStore, statusOf, type EpisodeRecord, type EpisodeStatus, type EpisodeSummary } from "./episode-store.js";
 import { describeChoice, prepareEpisode, type VoiceCheck } from "./prepare-episode.js";
@@ -27,6 +28,7 @@ export interface PodcastServiceDeps {
   log: Logger;
   /** Checks a speaker profile's voices against their providers (src/providers). */
   checkVoices: VoiceCheck;
+  /** Where episode files are (default: the data dir). */
   artifacts?: ArtifactStore;
 }
 
@@ -56,7 +58,7 @@ export class PodcastService {
   readonly #queue: Queue;
   readonly #config: Config;
   readonly #log: Logger;
-  readonly #artifacts: ArtifactStore;
+  readonly #files: EpisodeFiles;
   readonly #checkVoices: VoiceCheck;
   readonly #episodes: EpisodeStore;
 
@@ -65,7 +67,7 @@ export class PodcastService {
     this.#queue = deps.queue;
     this.#config = deps.config;
     this.#log = deps.log.child({ part: "podcasts" });
-    this.#artifacts = deps.artifacts ?? createFileArtifactStore(deps.config.dataDir);
+    this.#files = new EpisodeFiles(deps.artifacts ?? createDataDirStore(deps.config.dataDir));
     this.#checkVoices = deps.checkVoices;
     this.#episodes = new EpisodeStore(deps.db);
   }
@@ -262,7 +264,10 @@ export class PodcastService {
     }
   }
 
-  /** All of the episode: status, progress and error from its job, audio_file as an absolute path. */
+  /**
+   * All of the episode: status, progress and error from its job; audio_file is the MP3's absolute
+   * path on this machine (null until it is written, or when files are on an S3-compatible store).
+   */
   async getEpisode(id: string) {
     const ep = await this.#episodes.load(id);
     const job = await this.#jobOf(ep);
@@ -274,34 +279,50 @@ export class PodcastService {
       job_id: command ?? null,
       progress: job?.progress ?? null,
       error,
-      audio_file: ep.audio_file ? this.#artifacts.path(ep.id, files ?? "", EPISODE_FILES.mp3) : null,
+      audio_file: ep.audio_file ? ((await this.#files.file(ep.id, files ?? "", "mp3")).localPath ?? null) : null,
       checkpoints: Object.keys(checkpoints ?? {}),
     };
   }
 
-  /** The absolute path of one of the episode's files; not_found until it has been written. */
-  async artifactPath(id: string, kind: EpisodeFileKind): Promise<string> {
+  /** One of the episode's files on the store; not_found, saying why, until it has been written. */
+  async episodeFile(id: string, kind: EpisodeFileKind): Promise<EpisodeFile & { info: NonNullable<EpisodeFile["info"]> }> {
     if (!Object.hasOwn(EPISODE_FILES, kind)) throw invalidInput("kind", `must be one of ${Object.keys(EPISODE_FILES).join(", ")}`);
     const ep = await this.#episodes.load(id);
+    const what = kind === "mp3" ? "audio" : "transcript";
     if (!ep.audio_file) {
       const { status, error } = statusOf(ep, await this.#jobOf(ep));
       const why = status === "failed" || status === "canceled" ? `it ${status}${error ? `: ${error}` : ""}` : `it is ${status}; its files are written when it completes`;
-      throw new AppError("not_found", `episode ${ep.id} has no ${kind === "mp3" ? "audio" : "transcript"}: ${why}`);
+      throw new AppError("not_found", `episode ${ep.id} has no ${what}: ${why}`);
     }
-    return this.#artifacts.path(ep.id, ep.files ?? "", EPISODE_FILES[kind]);
+    const file = await this.#files.file(ep.id, ep.files ?? "", kind);
+    if (!file.info) throw new AppError("not_found", `episode ${ep.id} has no ${what} on the artifact store (${file.key}): it was removed`);
+    return { ...file, info: file.info };
+  }
+
+  /** The whole file (transcripts; audio small enough for one message). */
+  async readEpisodeFile(id: string, kind: EpisodeFileKind): Promise<Buffer> {
+    const ep = await this.#episodes.load(id);
+    await this.episodeFile(id, kind);
+    const bytes = await this.#files.get(ep.id, ep.files ?? "", kind);
+    if (!bytes) throw new AppError("not_found", `episode ${ep.id}: its ${EPISODE_FILES[kind]} is gone from the artifact store`);
+    return bytes;
+  }
+
+  /** A URL that reads the file without credentials for `ttlSeconds` (S3-compatible stores only). */
+  async presignEpisodeFile(id: string, kind: EpisodeFileKind, ttlSeconds: number): Promise<string | undefined> {
+    const ep = await this.#episodes.load(id);
+    return this.#files.presign(ep.id, ep.files ?? "", kind, ttlSeconds);
   }
 
   /** Completed episodes whose audio exists, newest first, for the RSS feed. */
   async feedEpisodes(limit = 100): Promise<FeedItem[]> {
     const out: FeedItem[] = [];
     for (const e of await this.#episodes.withAudio(limit)) {
-      try {
-        const { size } = await stat(this.#artifacts.path(e.id, e.files, EPISODE_FILES.mp3));
-        const chapters = e.chapters.map((c) => c.title).join(" · ");
-        out.push({ id: e.id, name: e.name, description: chapters || e.name, created: e.created, duration: e.duration, bytes: size });
-      } catch {
-        // The file is gone (deleted by hand): leave the episode out of the feed.
-      }
+      const { info } = await this.#files.file(e.id, e.files, "mp3");
+      // The file is gone (deleted by hand): leave the episode out of the feed.
+      if (!info) continue;
+      const chapters = e.chapters.map((c) => c.title).join(" · ");
+      out.push({ id: e.id, name: e.name, description: chapters || e.name, created: e.created, duration: e.duration, bytes: info.size });
     }
     return out;
   }
@@ -355,7 +376,7 @@ export class PodcastService {
     const job = await this.#jobOf(ep);
     if (job && !isFinished(job.status)) await this.#queue.cancel(job.job_id);
     await this.#episodes.delete(ep.id);
-    await this.#artifacts.remove(ep.id);
+    await this.#files.removeEpisode(ep.id);
     return { episode_id: ep.id, deleted: true };
   }
 }

@@ -1,21 +1,29 @@
-// The speech cache the pipeline's speech stage reads and fills (PipelineDeps.speechCache): one
-// clip per key, stored as raw little-endian float32 samples in <dataDir>/cache/tts/<key>.pcm with
-// a tts_cache record holding its sample rate and length. The file is written (atomically, by
-// rename) before the record, so a record always points at a whole file; a file without a record
-// is simply re-made.
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
+// The speech cache the pipeline's speech stage reads and fills (PipelineDeps.speechCache): one clip
+// per key (sha256 of provider, model, voice, settings, language and text), its samples on the
+// artifact store as `cache/tts/<key>.pcm` (raw float32) and a tts_cache record holding its sample
+// rate, length and size. With the store and the database shared, a retry on another machine finds
+// every clip already spoken and re-bills nothing. The clip is stored before its record, so a record
+// always points at a whole clip; a clip without a record is simply made again.
+//
+// Bounded (PODCAST_MCP_CACHE_MAX_MB): every hit stamps the record's `used`; once the clips add up to
+// more than the limit, the least recently used go until the cache is at 90 % of it. The sum is read
+// at most every EVICT_EVERY_MS, not on every put, so a busy worker pays one small query a minute.
 import { RecordId } from "surrealdb";
+import { getSpeechClip, putSpeechClip } from "../artifacts/speech-clips.js";
+import { speechClipKey } from "../artifacts/keys.js";
+import type { ArtifactStore } from "../artifacts/types.js";
+import { writeRetrying } from "../core/resilience/conflict.js";
 import type { Db } from "../db/index.js";
 import type { Logger } from "../log.js";
 import type { Pcm } from "../pipeline/types.js";
-import { writeRetrying } from "../core/resilience/conflict.js";
 
-/** Keys are sha256 hex (speechCacheKey); anything else never becomes a file name. */
+/** Keys are sha256 hex (speechCacheKey); anything else never becomes a key. */
 const KEY = /^[a-f0-9]{32,128}$/;
+const EVICT_EVERY_MS = 60_000;
+/** Evicting frees down to this share of the limit, so the next few puts do not evict again at once. */
+const LOW_WATER = 0.9;
 
 interface CacheRecord {
-  file: string;
   sample_rate: number;
   samples: number;
 }
@@ -23,25 +31,51 @@ interface CacheRecord {
 export interface SpeechCacheStore {
   get(key: string): Promise<Pcm | undefined>;
   put(key: string, pcm: Pcm, meta?: { provider?: string; model?: string; voice?: string }): Promise<void>;
+  /** Removes least recently used clips while the cache is over its limit; returns how many went. */
+  evict(): Promise<number>;
 }
 
-export function createSpeechCache(db: Db, dataDir: string, log: Logger): SpeechCacheStore {
-  const dir = path.resolve(dataDir, "cache", "tts");
+export function createSpeechCache(db: Db, store: ArtifactStore, log: Logger, opts: { maxBytes?: number } = {}): SpeechCacheStore {
   const recordId = (key: string) => new RecordId("tts_cache", key);
+  const maxBytes = opts.maxBytes ?? 0;
+  let lastEvict = 0;
+
+  const evict = async (): Promise<number> => {
+    lastEvict = Date.now();
+    if (maxBytes <= 0) return 0;
+    const [[total]] = await db.query<[[{ bytes?: number }?]]>("SELECT math::sum(bytes) AS bytes FROM tts_cache GROUP ALL").collect();
+    let over = (total?.bytes ?? 0) - maxBytes * LOW_WATER;
+    if ((total?.bytes ?? 0) <= maxBytes) return 0;
+    let removed = 0;
+    while (over > 0) {
+      const [rows] = await db
+        .query<[{ id: RecordId; key: string; bytes: number }[]]>("SELECT id, key, bytes FROM tts_cache ORDER BY used ASC LIMIT 100")
+        .collect();
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        // The record first: a clip without a record is never read; a record without a clip would be.
+        await writeRetrying(db, "DELETE $id", { id: r.id });
+        await store.delete(speechClipKey(r.key)).catch((err: unknown) => log.warn({ err, key: r.key }, "speech cache: clip not removed"));
+        over -= r.bytes;
+        removed++;
+        if (over <= 0) break;
+      }
+    }
+    log.info({ removed, maxBytes }, "speech cache: least recently used clips removed to stay under the limit");
+    return removed;
+  };
 
   return {
     async get(key) {
       if (!KEY.test(key)) return undefined;
-      const [rows] = await db.query<[CacheRecord[]]>("SELECT file, sample_rate, samples FROM $id", { id: recordId(key) }).collect();
+      const [rows] = await db
+        .query<[CacheRecord[]]>("UPDATE $id SET used = time::now() RETURN sample_rate, samples", { id: recordId(key) })
+        .collect();
       const rec = rows?.[0];
       if (!rec) return undefined;
       try {
-        const buf = await readFile(path.join(dir, path.basename(rec.file)));
-        if (buf.byteLength !== rec.samples * 4) throw new Error(`expected ${rec.samples * 4} bytes, found ${buf.byteLength}`);
-        // Copy into an aligned buffer: a Buffer from the pool may start at an odd offset.
-        const samples = new Float32Array(rec.samples);
-        new Uint8Array(samples.buffer).set(buf);
-        return { samples, sampleRate: rec.sample_rate };
+        const samples = await getSpeechClip(store, key, rec.samples);
+        return samples ? { samples, sampleRate: rec.sample_rate } : undefined;
       } catch (err) {
         log.warn({ err, key }, "speech cache: clip unreadable, it will be synthesized again");
         return undefined;
@@ -50,31 +84,27 @@ export function createSpeechCache(db: Db, dataDir: string, log: Logger): SpeechC
 
     async put(key, pcm, meta = {}) {
       if (!KEY.test(key)) throw new Error(`speech cache key must be hex (got ${JSON.stringify(key.slice(0, 80))})`);
-      await mkdir(dir, { recursive: true });
-      const file = `${key}.pcm`;
-      const tmp = path.join(dir, `${file}.${process.pid}.${Date.now()}.tmp`);
-      const bytes = Buffer.from(pcm.samples.buffer, pcm.samples.byteOffset, pcm.samples.byteLength);
-      try {
-        await writeFile(tmp, bytes);
-        await rename(tmp, path.join(dir, file));
-      } catch (err) {
-        await rm(tmp, { force: true });
-        throw err;
-      }
+      await putSpeechClip(store, key, pcm.samples);
       await writeRetrying(db, "UPSERT $id CONTENT $c", {
-          id: recordId(key),
-          c: {
-            key,
-            provider: meta.provider ?? "",
-            model: meta.model ?? "",
-            voice: meta.voice ?? "",
-            file,
-            sample_rate: pcm.sampleRate,
-            samples: pcm.samples.length,
-            bytes: bytes.byteLength,
-            created: new Date(),
-          },
-        });
+        id: recordId(key),
+        c: {
+          key,
+          provider: meta.provider ?? "",
+          model: meta.model ?? "",
+          voice: meta.voice ?? "",
+          file: speechClipKey(key),
+          sample_rate: pcm.sampleRate,
+          samples: pcm.samples.length,
+          bytes: pcm.samples.byteLength,
+          created: new Date(),
+          used: new Date(),
+        },
+      });
+      if (maxBytes > 0 && Date.now() - lastEvict >= EVICT_EVERY_MS) {
+        await evict().catch((err: unknown) => log.warn({ err }, "speech cache: eviction failed; it is tried again later"));
+      }
     },
+
+    evict,
   };
 }

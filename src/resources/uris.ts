@@ -4,7 +4,6 @@ export const EPISODES_URI = "podcast://episodes";
 
 import { bareKey, type IdTable } from "../core/ids.js";
 
-export { bareKey };
 type Table = Exclude<IdTable, "source">;
 
 /** Ids whose full or bare spelling starts with what the client typed, for template completion. */

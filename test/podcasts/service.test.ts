@@ -98,7 +98,8 @@ describe("episode lifecycle through the queue", () => {
       expect(ep.transcript!.map((t) => (t as { speaker: string }).speaker)).toEqual(["Alex", "Sam", "Alex"]);
       expect(ep.duration).toBeGreaterThan(2);
       expect(ep.checkpoints).toEqual(expect.arrayContaining(["outline", "transcript"]));
-      expect(await s.service.artifactPath(sub.episode_id, "vtt")).toMatch(/transcript\.vtt$/);
+      expect((await s.service.episodeFile(sub.episode_id, "vtt")).key).toMatch(/^episodes\/\w+\/run-\w+-1\/transcript\.vtt$/);
+      expect((await s.service.readEpisodeFile(sub.episode_id, "vtt")).toString("utf8")).toMatch(/^WEBVTT/);
       const listed = await s.service.listEpisodes({ status: "completed" });
       expect(listed.map((e) => e.id)).toContain(sub.episode_id);
       expect((await s.service.feedEpisodes()).find((f) => f.id === sub.episode_id)?.bytes).toBeGreaterThan(1000);
@@ -145,7 +146,7 @@ describe("episode lifecycle through the queue", () => {
   it("rejects hostile episode and job ids", async () => {
     for (const id of ["../../etc/passwd", "episode:x; DELETE episode", "command:abc"]) {
       expect((await caught(() => s.service.getEpisode(id))).kind, id).toBe("invalid_input");
-      expect((await caught(() => s.service.artifactPath(id, "mp3"))).kind, id).toBe("invalid_input");
+      expect((await caught(() => s.service.episodeFile(id, "mp3"))).kind, id).toBe("invalid_input");
     }
     expect((await caught(() => s.service.jobStatus("command:x; DELETE command"))).kind).toBe("invalid_input");
     expect((await caught(() => s.service.jobStatus("episode:abc"))).kind).toBe("invalid_input");

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileArtifactStore } from "../../src/podcasts/artifacts.js";
+import { createDataDirStore } from "../../src/artifacts/data-dir-store.js";
+import { EpisodeFiles } from "../../src/podcasts/artifacts.js";
 import { createSpeechCache } from "../../src/podcasts/speech-cache.js";
 import { speechCacheKey } from "../../src/pipeline/tts/cache-key.js";
 import { silentLogger } from "../../src/log.js";
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 describe("speech cache", () => {
   it("stores a clip as a file plus a record and reads back the same samples", async () => {
-    const cache = createSpeechCache(s.db, dir, silentLogger);
+    const cache = createSpeechCache(s.db, createDataDirStore(dir), silentLogger);
     const key = speechCacheKey("builtin", "flite", "slt", undefined, "Hello there.", "en");
     expect(await cache.get(key)).toBeUndefined();
     const samples = Float32Array.from({ length: 1001 }, (_, i) => Math.sin(i / 7) * 0.5);
@@ -43,20 +44,22 @@ describe("speech cache", () => {
   });
 });
 
-describe("artifact store", () => {
-  it("keeps every path inside <dataDir>/episodes/<id>/", async () => {
-    const store = createFileArtifactStore(dir);
-    expect(store.dirFor("episode:abc123")).toBe(path.join(dir, "episodes", "abc123"));
-    expect(store.path("abc123", "", "audio.mp3")).toBe(path.join(dir, "episodes", "abc123", "audio.mp3"));
-    expect(store.path("abc123", "run-x-1", "audio.mp3")).toBe(path.join(dir, "episodes", "abc123", "run-x-1", "audio.mp3"));
+describe("episode files", () => {
+  it("keeps every key inside episodes/<id>/, in the run's folder", async () => {
+    const files = new EpisodeFiles(createDataDirStore(dir));
+    expect(files.key("episode:abc123", "", "audio.mp3")).toBe("episodes/abc123/audio.mp3");
+    expect(files.key("abc123", "run-x-1", "audio.mp3")).toBe("episodes/abc123/run-x-1/audio.mp3");
     for (const bad of ["../x", "episode:../../x", "a/b", "episode:x;y", ""]) {
-      expect(() => store.dirFor(bad), bad).toThrow(/episode_id/);
+      expect(() => files.key(bad, "", "audio.mp3"), bad).toThrow(/episode_id/);
     }
-    for (const bad of ["../audio.mp3", "a/b.mp3", "..", ".hidden"]) {
-      expect(() => store.path("abc", "", bad), bad).toThrow(/plain file name/);
-      expect(() => store.path("abc", bad, "audio.mp3"), bad).toThrow(/plain file name/);
+    for (const bad of ["../audio.mp3", "a/../b.mp3", "..", ".hidden"]) {
+      expect(() => files.key("abc", "", bad), bad).toThrow(/name/);
+      expect(() => files.key("abc", bad, "audio.mp3"), bad).toThrow(/folder/);
     }
-    await store.remove("episode:neverexisted");
+    const f = await files.file("abc123", "run-x-1", "mp3");
+    expect(f.info).toBeUndefined();
+    expect(f.localPath).toBe(path.join(dir, "episodes", "abc123", "run-x-1", "audio.mp3"));
+    await files.removeEpisode("episode:neverexisted");
     expect(existsSync(path.join(dir, "episodes", "neverexisted"))).toBe(false);
   });
 });

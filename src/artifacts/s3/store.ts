@@ -184,6 +184,11 @@ export function createS3Store(cfg: S3StoreConfig, opts: S3StoreOptions = {}): Ar
       );
     },
 
+    async delete(key) {
+      // S3 answers 204 for a key that does not exist: no error, as the interface says.
+      await call(`delete ${key}`, () => client.send(new DeleteObjectCommand({ Bucket, Key: objectKey(key) })));
+    },
+
     async deletePrefix(prefix) {
       const Prefix = cfg.prefix + checkPrefix(prefix);
       await call(`delete ${prefix}`, async () => {
