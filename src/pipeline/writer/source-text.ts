@@ -157,7 +157,7 @@ function scan(source: string): Group[] {
       end(); // a blank line inside a quote ends a paragraph of it
       continue;
     }
-    const item = /^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(.*)$/.exec(unquoted);
+    const item = /^\s*(?:[-*+•◦▪]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(.*)$/.exec(unquoted);
     if (item) {
       cur.push({ kind: "item", text: item[1]! });
       continue;
@@ -168,7 +168,15 @@ function scan(source: string): Group[] {
     else cur.push({ kind: "text", text: unquoted.trim(), quote });
   }
   end();
-  return groups.filter((g) => g.kind === "lines" || g.text);
+  return groups.filter((g) => g.kind === "lines" || g.text).map((g) => (g.kind === "lines" ? { kind: "lines", lines: dashItems(g.lines) } : g));
+}
+
+const DASH = /^(?:—|―|–|--)\s+(.*)$/;
+
+/** Two or more lines in a row led by a dash are a list ("– apples", "– pears"); one alone may credit a quote. */
+function dashItems(lines: Line[]): Line[] {
+  const dashed = (l: Line | undefined) => l?.kind === "text" && DASH.test(l.text);
+  return lines.map((l, i) => (dashed(l) && (dashed(lines[i - 1]) || dashed(lines[i + 1])) ? { kind: "item", text: DASH.exec((l as { text: string }).text)![1]! } : l));
 }
 
 /** Runs of consecutive text lines of one kind (quoted or not) inside a group. */
@@ -241,8 +249,11 @@ class Reader {
 
   private say(sentence: string, opts: { capital?: boolean; introduces?: boolean } = {}): void {
     if (!sentence) return;
-    if (this.join && this.para.length) this.para[this.para.length - 1] = `${this.para.at(-1)!} ${sentence}`;
-    else this.para.push(opts.capital ? capitalise(sentence) : sentence);
+    const joins = this.join && this.para.length > 0;
+    // After "such as:" an item goes on in lower case; after "There are two points." it starts a sentence.
+    const text = opts.capital && !(joins && this.para.at(-1)!.endsWith(":")) ? capitalise(sentence) : sentence;
+    if (joins) this.para[this.para.length - 1] = `${this.para.at(-1)!} ${text}`;
+    else this.para.push(text);
     this.join = opts.introduces === true || sentence.endsWith(":");
   }
 
@@ -296,14 +307,26 @@ class Reader {
     if (credit !== undefined) {
       const quote = run.quote ? start : logical.length === 1 ? quoteBefore : undefined;
       const intro = quoteIntro(credit, this.english);
-      const first = quote && quote.sentences[quote.at];
-      if (intro && quote && first !== undefined) quote.sentences[quote.at] = `${intro} ${first}`;
-      else this.say(quoteCredit(credit, this.english));
+      const first = quote?.sentences[quote.at];
+      if (quote && first !== undefined) {
+        if (intro) quote.sentences[quote.at] = `${intro} ${first}`;
+        else quote.sentences[quote.sentences.length - 1] += ` ${asSentence(credit)}`;
+      } else {
+        this.addToLast(quoteCredit(credit, this.english));
+      }
     } else if (run.quote) {
       this.lastQuote = start;
     }
     // Lines read as sentences of their own (items, rows, a quote's lines) stay with one speaker.
     if ((logical.length > 1 || run.quote) && !this.join) this.keepTogether(from);
+  }
+
+  /** Said by whoever said the sentence before (a credit under a quote), even across a blank line. */
+  private addToLast(text: string): void {
+    const last = this.blocks.at(-1);
+    const target = this.para.length ? this.para : last?.kind === "paragraph" ? last.sentences : undefined;
+    if (target?.length) target[target.length - 1] += ` ${text}`;
+    else this.say(text);
   }
 
   /** Where what is said next starts in `para`: the sentence it will join, or a new one. */
