@@ -27,7 +27,7 @@ export function firstWords(sentence: string): string {
   const bare = sentence.trim().replace(/[.!?…。！？"'”’»)\]]+$/u, "");
   const words = bare.split(/\s+/).filter(Boolean);
   // A sentence written without spaces (Chinese, Japanese) is cut by characters instead.
-  if (words.length === 1) return clip(bare, 24);
+  if (words.length === 1) return /^(.{2,24}?)[、，,：:;；]/u.exec(bare)?.[1] ?? clip(bare, 24);
   const clause = words.findIndex((w, i) => i >= 1 && i < FIRST_CLAUSE_WORDS && /[,;:—–)]$/.test(w));
   if (clause >= 0) return words.slice(0, clause + 1).join(" ").replace(/[,;:—–]+$/, "");
   if (words.length <= FIRST_CLAUSE_WORDS) return bare;
