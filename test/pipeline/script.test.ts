@@ -98,6 +98,7 @@ describe("a one-segment outline", () => {
     expect(outline.segments.map((s) => s.name)).toEqual(["Cat Facts"]);
     expect(usableOutline(structuredClone(outline))).toEqual(outline);
     expect(usableOutline({ segments: [] })).toBeUndefined();
-    expect(outlineForScript([{ speaker: "Alice", text: "Hi.", segment: 0 }], "Cat Facts").segments.map((s) => s.name)).toEqual(["Cat Facts"]);
+    const script = outlineForScript([{ speaker: "Alice", text: "Hi.", segment: 0 }], "Cat Facts");
+    expect(script.segments.map((s) => s.name)).toEqual(["Cat Facts"]);
   });
 });

@@ -64,9 +64,10 @@ async function episode(markdown: string, episodeName: string): Promise<PipelineR
   const file = path.join(dir, "notes.md");
   writeFileSync(file, markdown);
   const source = await extractText({ kind: "file", path: file });
+  // num_segments 3: the source's own structure must win over it.
+  const episodeProfile = { ...EPISODE, num_segments: 3 };
   return runPipeline(
-    // num_segments 3: the source's own structure must win over it.
-    { episodeName, briefing: "", content: source.text, episodeProfile: { ...EPISODE, num_segments: 3 }, speakerProfile: PROFILE, language: "en" },
+    { episodeName, briefing: "", content: source.text, episodeProfile, speakerProfile: PROFILE, language: "en" },
     context(new MemoryCheckpoints()),
     deps(path.join(dir, "episodes", "e1")),
   );

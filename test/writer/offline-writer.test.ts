@@ -42,7 +42,12 @@ function isSubsequence(needle: string[], hay: string[]): number {
 
 describe("offline writer", () => {
   it("makes one segment per heading of the source, whatever num_segments says", async () => {
-    const headings = ["A life on the rocks", "The lens that changed everything", "Families and isolation", "The end of an era"];
+    const headings = [
+      "A life on the rocks",
+      "The lens that changed everything",
+      "Families and isolation",
+      "The end of an era",
+    ];
     for (const n of [1, 3, 4, 6, 9]) {
       const o = await new OfflineWriter().outline(input({ numSegments: n }), signal);
       expect(o.segments.map((s) => s.name)).toEqual(headings);
@@ -127,7 +132,7 @@ describe("offline writer", () => {
     expect(spokenWords).toBeLessThan(30 * 150 * 1.1);
   });
 
-  it("makes a two-sentence source with a single speaker one chapter, named after the episode, with no recap", async () => {
+  it("makes two sentences for a single speaker one chapter, named after the episode, with no recap", async () => {
     const inp = input({ content: "Ships need lights. Rocks are dangerous.", speakers: [speaker("Solo")], numSegments: 3 });
     const { outline, turns } = await script(inp);
     expect(outline.segments.map((s) => s.name)).toEqual(["Lighthouse Hour"]);
@@ -135,7 +140,9 @@ describe("offline writer", () => {
       {
         speaker: "Solo",
         segment: 0,
-        text: "Welcome to Lighthouse Hour. I'm Solo. Ships need lights. Rocks are dangerous. That's all for Lighthouse Hour. Thanks for listening.",
+        text:
+          "Welcome to Lighthouse Hour. I'm Solo. Ships need lights. Rocks are dangerous. " +
+          "That's all for Lighthouse Hour. Thanks for listening.",
       },
     ]);
   });

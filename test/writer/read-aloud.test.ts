@@ -52,12 +52,18 @@ describe("lists", () => {
   });
 
   it("introduces a list the source does not introduce, and keeps an item's own punctuation", () => {
-    const md = "A keeper's night had three fixed tasks.\n\n1. Trim the wick\n2. Wind the clockwork every four hours\n3. Write the weather in the log!";
+    const md = [
+      "A keeper's night had three fixed tasks.",
+      "",
+      "1. Trim the wick",
+      "2. Wind the clockwork every four hours",
+      "3. Write the weather in the log!",
+    ].join("\n");
     expect(spoken(md)).toEqual([
       "A keeper's night had three fixed tasks.",
       "There are three points. Trim the wick. Wind the clockwork every four hours. Write the weather in the log!",
     ]);
-    // Without its markers the text cannot tell a list from other lines: no introduction, but still one sentence a line.
+    // Without its markers the text cannot tell a list from other lines: no introduction, still a sentence a line.
     expect(spoken(markdownToText(md))).toEqual([
       "A keeper's night had three fixed tasks.",
       "Trim the wick. Wind the clockwork every four hours. Write the weather in the log!",
@@ -65,9 +71,12 @@ describe("lists", () => {
   });
 
   it("reads dash and bullet lists from pasted text as items, and a long list item by item", () => {
-    expect(spoken("Pack for the rock:\n– oil for the lamp\n– flour\n– letters from home")).toEqual(["Pack for the rock: oil for the lamp. Flour. Letters from home."]);
+    expect(spoken("Pack for the rock:\n– oil for the lamp\n– flour\n– letters from home")).toEqual([
+      "Pack for the rock: oil for the lamp. Flour. Letters from home.",
+    ]);
     expect(spoken("• brass polish\n• spare glass")).toEqual(["There are two points. Brass polish. Spare glass."]);
-    const long = Array.from({ length: 8 }, (_, i) => `- the keeper of station number ${i + 1} reported a calm night with clear skies`).join("\n");
+    const item = (i: number) => `- the keeper of station number ${i + 1} reported a calm night with clear skies`;
+    const long = Array.from({ length: 8 }, (_, i) => item(i)).join("\n");
     const items = spoken(`Reports came in:\n\n${long}`);
     // Too long for one breath: every item is its own unit, the first read with its introduction.
     expect(items).toHaveLength(8);
@@ -77,7 +86,13 @@ describe("lists", () => {
 });
 
 describe("tables", () => {
-  const table = ["| Station | Flash | Period |", "|---|:---:|---|", "| Eddystone | white | 10 s |", "| Bell Rock | | 5 s |", "| Fastnet | red, twice | 15 s |"].join("\n");
+  const table = [
+    "| Station | Flash | Period |",
+    "|---|:---:|---|",
+    "| Eddystone | white | 10 s |",
+    "| Bell Rock | | 5 s |",
+    "| Fastnet | red, twice | 15 s |",
+  ].join("\n");
 
   it("reads each row under a header as 'Column: value, column: value.', skipping empty cells", () => {
     expect(spoken(`The lights of the approach:\n\n${table}`)).toEqual([
@@ -89,7 +104,9 @@ describe("tables", () => {
   it("reads rows without a header as their values, and the extractor's rows one sentence each", () => {
     expect(spoken("| Eddystone | 1698 |\n| Bell Rock | 1810 |")).toEqual(["Eddystone, 1698. Bell Rock, 1810."]);
     // The extractor keeps no header: each row is still a sentence of its own, never one run-on.
-    expect(spoken(markdownToText(table))).toEqual(["Station, Flash, Period. Eddystone, white, 10 s. Bell Rock, 5 s. Fastnet, red, twice, 15 s."]);
+    expect(spoken(markdownToText(table))).toEqual([
+      "Station, Flash, Period. Eddystone, white, 10 s. Bell Rock, 5 s. Fastnet, red, twice, 15 s.",
+    ]);
   });
 });
 
@@ -99,17 +116,20 @@ describe("quotes", () => {
   it("credits a quote to the source the text names, before it in English", () => {
     for (const credit of ["\n> — Keeper's log, 1881", "\n\n— Keeper's log, 1881", "\n> -- Keeper's log, 1881."]) {
       expect(spoken(`${log}${credit}`)).toEqual([
-        "In the words of Keeper's log, 1881: Wind from the north-east. Glass cracked in the lantern room. Mended by morning.",
+        "In the words of Keeper's log, 1881: Wind from the north-east. Glass cracked in the lantern room. " +
+          "Mended by morning.",
       ]);
     }
   });
 
   it("credits it after the quote when the text does not mark where the quote starts, or introduces it itself", () => {
     expect(spoken(markdownToText(`${log}\n\n— Keeper's log, 1881`))).toEqual([
-      "Wind from the north-east. Glass cracked in the lantern room. Mended by morning. That was a quote from Keeper's log, 1881.",
+      "Wind from the north-east. Glass cracked in the lantern room. Mended by morning. " +
+        "That was a quote from Keeper's log, 1881.",
     ]);
     expect(spoken(`One entry reads:\n\n${log}\n> — Ada Lind`)).toEqual([
-      "One entry reads: Wind from the north-east. Glass cracked in the lantern room. Mended by morning. That was a quote from Ada Lind.",
+      "One entry reads: Wind from the north-east. Glass cracked in the lantern room. Mended by morning. " +
+        "That was a quote from Ada Lind.",
     ]);
   });
 
@@ -135,10 +155,20 @@ describe("wrapped prose", () => {
     }
   });
 
+  it("joins a line broken by hand mid-phrase, in a document that is not wrapped", () => {
+    expect(spoken("Keepers trimmed the wicks every night\nand the lamps burned till dawn.")).toEqual([
+      "Keepers trimmed the wicks every night and the lamps burned till dawn.",
+    ]);
+    expect(spoken("The keeper climbed to the\nlantern room at dusk.")).toEqual(["The keeper climbed to the lantern room at dusk."]);
+    expect(spoken("Oil, wicks,\nbrass polish")).toEqual(["Oil, wicks, brass polish."]);
+  });
+
   it("still reads short lines in a wrapped document as items", () => {
     const doc = wrap(PROSE.split("## The lens")[0]!, 72);
-    const extracted = markdownToText(`${doc}\n\nThe station kept:\n\n- a barometer\n- two lamps in reserve\n- a logbook for every year`);
-    expect(spoken(extracted).at(-1)).toBe("The station kept: a barometer. Two lamps in reserve. A logbook for every year.");
+    const list = "The station kept:\n\n- a barometer\n- two lamps in reserve\n- a logbook for every year";
+    const extracted = markdownToText(`${doc}\n\n${list}`);
+    const read = "The station kept: a barometer. Two lamps in reserve. A logbook for every year.";
+    expect(spoken(extracted).at(-1)).toBe(read);
   });
 });
 
@@ -162,8 +192,8 @@ describe("in the script", () => {
     const list = turns.filter((t) => t.text.includes("two white flashes"));
     expect(list).toHaveLength(1);
     expect(list[0]!.text).toContain(
-      "Sailors carried printed lists of these patterns, such as: two white flashes every 10 seconds. One red flash every 5 seconds. " +
-        "A fixed white light with a single eclipse.",
+      "Sailors carried printed lists of these patterns, such as: two white flashes every 10 seconds. " +
+        "One red flash every 5 seconds. A fixed white light with a single eclipse.",
     );
     for (const t of turns) expect(t.text).not.toMatch(/seconds one|seconds a fixed/i);
   });

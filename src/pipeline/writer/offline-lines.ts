@@ -16,9 +16,16 @@ const WRAPPED_SHARE = 0.6;
 
 // Words a phrase cannot end with: a line ending in one continues on the next, wrapped or not.
 const OPEN_WORDS = new Set(
-  ("a an the and or nor but of to in on at by for with from as than that which who whose into onto upon via per " +
-    "is are was were be been has have had will would can could should may might must not its their our your my").split(" "),
+  [
+    "a an the and or nor but of to in on at by for with from as than that which who whose into onto upon via per",
+    "is are was were be been has have had will would can could should may might must not its their our your my",
+  ]
+    .join(" ")
+    .split(" "),
 );
+
+// Words a list item hardly starts with: a line starting with one continues the line before.
+const JOINING_WORDS = new Set("and or nor but of than that which whose whom".split(" "));
 
 const TERMINAL = /[.!?…。！？]["'”’»)\]]*$/;
 
@@ -33,7 +40,9 @@ const startsUpper = (line: string) => /^["'“‘(]?\p{Lu}/u.test(line);
  */
 export function wrapWidth(runs: string[][]): number | undefined {
   // A line ending in ":" introduces what follows; it says nothing about the column.
-  const inner = runs.flatMap((run) => run.slice(0, -1).map((line, i) => ({ line, next: run[i + 1]! }))).filter((p) => !p.line.endsWith(":"));
+  const inner = runs
+    .flatMap((run) => run.slice(0, -1).map((line, i) => ({ line, next: run[i + 1]! })))
+    .filter((p) => !p.line.endsWith(":"));
   if (inner.length === 0) return undefined;
   const sorted = inner.map((p) => length(p.line)).sort((a, b) => a - b);
   // The 90th percentile, so one over-long line (a URL, a line nobody wrapped) does not set the width.
@@ -44,7 +53,8 @@ export function wrapWidth(runs: string[][]): number | undefined {
   // Wrapped prose breaks mid-sentence, so the next line mostly starts with a lower-case word; list
   // items of similar length mostly start with a capital.
   const midSentence = near.filter((p) => !TERMINAL.test(p.line));
-  if (midSentence.length > 0 && midSentence.filter((p) => !startsUpper(p.next)).length < midSentence.length / 2) return undefined;
+  const lowerNext = midSentence.filter((p) => !startsUpper(p.next)).length;
+  if (midSentence.length > 0 && lowerNext < midSentence.length / 2) return undefined;
   return width;
 }
 
@@ -54,6 +64,7 @@ function continues(line: string, next: string, width: number | undefined): boole
   if (/^(?:—|―|–|--)\s/.test(next)) return false; // "— Ada Lind" under a quote names its source
   if (TERMINAL.test(line)) return true; // already a sentence end; the sentence splitter decides
   if (/[,;\-–]$/.test(line) || OPEN_WORDS.has(lastWord(line).toLowerCase())) return true;
+  if (JOINING_WORDS.has(firstWord(next))) return true; // lower case only: "And" may well start an item
   if (width === undefined) return false;
   return length(line) + 1 + length(firstWord(next)) > width;
 }

@@ -98,7 +98,8 @@ function splitEven(u: Unit, k: number): Unit[] {
     let to = from + 1; // every part says at least one sentence
     acc += w(from);
     // Take the next sentence while it brings this part nearer its share and leaves one for each part still to come.
-    while (to < n && (j === parts || (n - to > parts - j && Math.abs(acc + w(to) - target) < Math.abs(acc - target)))) acc += w(to++);
+    const nearer = (i: number) => Math.abs(acc + w(i) - target) < Math.abs(acc - target);
+    while (to < n && (j === parts || (n - to > parts - j && nearer(to)))) acc += w(to++);
     out.push({ heading: u.heading, sentences: u.sentences.slice(from, to), part: u.part + j - 1 });
     from = to;
   }
@@ -206,7 +207,12 @@ export function planChapters(content: string, opts: ChapterOptions): PlannedSegm
 }
 
 /** Exactly `n` segments, for an outline from another writer: the source cut or padded to fit. */
-export function planSegments(content: string, n: number, targetMinutes: number | undefined, english: boolean): PlannedSegment[] {
+export function planSegments(
+  content: string,
+  n: number,
+  targetMinutes: number | undefined,
+  english: boolean,
+): PlannedSegment[] {
   const list = splitTo(units(parseBlocks(content, english)), n);
   const plan = toPlan(list.length >= n ? mergeTo(list, n) : list.map((u) => [u]), targetMinutes);
   // Fewer sentences than segments: the rest are recaps with nothing new to say.

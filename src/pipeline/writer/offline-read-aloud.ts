@@ -14,7 +14,8 @@ export function asSentence(text: string): string {
 
 /** "two white flashes" → "Two white flashes"; "iPhone" and "e.g." stay as written. */
 export function capitalise(text: string): string {
-  return text.replace(/^(["'“‘(]?)(\p{Ll}+)(?=[\s,;:.!?]|$)/u, (_, q: string, w: string) => q + w[0]!.toUpperCase() + w.slice(1));
+  const word = /^(["'“‘(]?)(\p{Ll}+)(?=[\s,;:.!?]|$)/u;
+  return text.replace(word, (_, q: string, w: string) => q + w[0]!.toUpperCase() + w.slice(1));
 }
 
 /** "There are three points." before a list that the source does not introduce with a colon. */
@@ -43,7 +44,9 @@ export function tableRowSentence(cells: string[], header: string[] | undefined):
     return [label ? `${label}: ${value}` : value];
   });
   // Labels after the first are mid-sentence: "Flash" reads "flash", an acronym or a name stays.
-  for (let i = 1; i < parts.length; i++) parts[i] = parts[i]!.replace(/^(\p{Lu})(\p{Ll}*(?: \p{Ll}+)*:)/u, (_, c: string, rest: string) => c.toLowerCase() + rest);
+  const label = /^(\p{Lu})(\p{Ll}*(?: \p{Ll}+)*:)/u;
+  const lower = (_: string, c: string, rest: string) => c.toLowerCase() + rest;
+  for (let i = 1; i < parts.length; i++) parts[i] = parts[i]!.replace(label, lower);
   return parts.length ? asSentence(parts.join(", ")) : "";
 }
 

@@ -41,7 +41,10 @@ export function chapterTitle(p: PlannedSegment, english: boolean, onlyChapter: s
     const range = `${p.headings[0]!} ${english ? "to" : "…"} ${p.headings.at(-1)!}`;
     return [...all].length <= MAX_TITLE_CHARS ? all : clip(range, MAX_TITLE_CHARS);
   }
-  if (p.heading) return clip(p.part > 1 ? (english ? `${p.heading}, part ${p.part}` : `${p.heading} (${p.part})`) : p.heading, MAX_TITLE_CHARS);
+  if (p.heading) {
+    const part = p.part === 1 ? "" : english ? `, part ${p.part}` : ` (${p.part})`;
+    return clip(`${p.heading}${part}`, MAX_TITLE_CHARS);
+  }
   if (p.headings[0]) return clip(p.headings[0], MAX_TITLE_CHARS); // text before the heading it was merged with
   if (onlyChapter) return clip(onlyChapter, MAX_TITLE_CHARS);
   const first = p.sentences[0];
@@ -55,7 +58,8 @@ export function outlineFromPlan(plan: PlannedSegment[], english: boolean, episod
   const only = plan.length === 1 && episodeName.trim() ? episodeName.trim() : undefined;
   return plan.map((p, i) => {
     const first = p.sentences[0] ?? "";
-    const description = p.headings.length > 1 ? `${english ? "Covers: " : ""}${p.headings.join("; ")}.` : clip(first, 160);
+    const covers = `${english ? "Covers: " : ""}${p.headings.join("; ")}.`;
+    const description = p.headings.length > 1 ? covers : clip(first, 160);
     const size: Segment["size"] = sizes[i]! < mean * 0.7 ? "short" : sizes[i]! > mean * 1.3 ? "long" : "medium";
     return { name: chapterTitle(p, english, only), description, size };
   });

@@ -89,7 +89,8 @@ export class OfflineWriter implements ScriptWriter {
     const english = isEnglish(input.language);
     const key = JSON.stringify([input.content, input.numSegments, input.targetMinutes, english, input.episodeName]);
     if (this.chaptersCache?.key === key) return this.chaptersCache;
-    const plan = planChapters(input.content, { english, maxUnheaded: input.numSegments, targetMinutes: input.targetMinutes });
+    const opts = { english, maxUnheaded: input.numSegments, targetMinutes: input.targetMinutes };
+    const plan = planChapters(input.content, opts);
     if (plan.length === 0) {
       throw invalidInput("content", "has no sentences to speak once markdown syntax, code blocks and URLs are removed");
     }
@@ -101,7 +102,9 @@ export class OfflineWriter implements ScriptWriter {
   private fitted(input: WriterInput, count: number): PlannedSegment[] {
     const english = isEnglish(input.language);
     const key = JSON.stringify([input.content, count, input.targetMinutes, english]);
-    if (this.fittedCache?.key !== key) this.fittedCache = { key, plan: planSegments(input.content, count, input.targetMinutes, english) };
+    if (this.fittedCache?.key !== key) {
+      this.fittedCache = { key, plan: planSegments(input.content, count, input.targetMinutes, english) };
+    }
     return this.fittedCache.plan;
   }
 
@@ -147,9 +150,11 @@ export class OfflineWriter implements ScriptWriter {
         turns.push(say(host, `${input.episodeName} — ${[host, ...guests].join(", ")}.`));
       }
     } else if (own && planned.part > 1 && planned.heading) {
-      turns.push(say(host, en ? ending(`There's more to say about ${midSentence(planned.heading)}`) : ending(seg.name)));
+      const more = ending(`There's more to say about ${midSentence(planned.heading)}`);
+      turns.push(say(host, en ? more : ending(seg.name)));
     } else if (named) {
-      turns.push(say(host, en ? TRANSITIONS[(index - 1) % TRANSITIONS.length]!(midSentence(seg.name)) : ending(seg.name)));
+      const next = TRANSITIONS[(index - 1) % TRANSITIONS.length]!;
+      turns.push(say(host, en ? next(midSentence(seg.name)) : ending(seg.name)));
     } else if (en) {
       turns.push(say(host, UNNAMED_TRANSITIONS[(index - 1) % UNNAMED_TRANSITIONS.length]!));
     }

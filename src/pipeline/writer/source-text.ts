@@ -3,7 +3,16 @@
 // breaking at abbreviations ("Dr. Lee"), initials ("J. R. Smith") or decimals ("3.5"). The source is
 // either Markdown or an extractor's text (headings kept as "#" lines, list and quote markers gone).
 import { logicalLines, wrapWidth } from "./offline-lines.js";
-import { asSentence, attribution, capitalise, listIntro, quoteCredit, quoteIntro, tableCells, tableRowSentence } from "./offline-read-aloud.js";
+import {
+  asSentence,
+  attribution,
+  capitalise,
+  listIntro,
+  quoteCredit,
+  quoteIntro,
+  tableCells,
+  tableRowSentence,
+} from "./offline-read-aloud.js";
 
 export type Block = { kind: "heading"; text: string } | { kind: "paragraph"; sentences: string[] };
 
@@ -98,7 +107,7 @@ function headingText(raw: string): string {
   return cleanInline(raw).replace(/[:.]+$/, "").trim();
 }
 
-/** Source lines → headings and groups of lines between blank lines; code, front matter and link definitions dropped. */
+/** Source lines → headings and groups of lines between blank lines; code, front matter, link definitions dropped. */
 function scan(source: string): Group[] {
   const lines = source.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
   const groups: Group[] = [];
@@ -168,7 +177,9 @@ function scan(source: string): Group[] {
     else cur.push({ kind: "text", text: unquoted.trim(), quote });
   }
   end();
-  return groups.filter((g) => g.kind === "lines" || g.text).map((g) => (g.kind === "lines" ? { kind: "lines", lines: dashItems(g.lines) } : g));
+  return groups
+    .filter((g) => g.kind === "lines" || g.text)
+    .map((g) => (g.kind === "lines" ? { kind: "lines", lines: dashItems(g.lines) } : g));
 }
 
 const DASH = /^(?:—|―|–|--)\s+(.*)$/;
@@ -176,12 +187,20 @@ const DASH = /^(?:—|―|–|--)\s+(.*)$/;
 /** Two or more lines in a row led by a dash are a list ("– apples", "– pears"); one alone may credit a quote. */
 function dashItems(lines: Line[]): Line[] {
   const dashed = (l: Line | undefined) => l?.kind === "text" && DASH.test(l.text);
-  return lines.map((l, i) => (dashed(l) && (dashed(lines[i - 1]) || dashed(lines[i + 1])) ? { kind: "item", text: DASH.exec((l as { text: string }).text)![1]! } : l));
+  return lines.map((l, i) => {
+    if (l.kind !== "text" || !dashed(l) || !(dashed(lines[i - 1]) || dashed(lines[i + 1]))) return l;
+    return { kind: "item", text: DASH.exec(l.text)![1]! };
+  });
+}
+
+interface TextRun {
+  lines: string[];
+  quote: boolean;
 }
 
 /** Runs of consecutive text lines of one kind (quoted or not) inside a group. */
-function textRuns(lines: Line[]): { lines: string[]; quote: boolean }[] {
-  const runs: { lines: string[]; quote: boolean }[] = [];
+function textRuns(lines: Line[]): TextRun[] {
+  const runs: TextRun[] = [];
   let prev: Line | undefined;
   for (const l of lines) {
     if (l.kind === "text") {
@@ -213,7 +232,7 @@ export function parseBlocks(source: string, english = true): Block[] {
 /** About 25 seconds of speech: a list, table or quote this short is read by one speaker. */
 const TOGETHER_WORDS = 60;
 
-/** The first sentence of a quote: index `at` of a paragraph's sentences (the array itself, as it may be closed since). */
+/** The first sentence of a quote: index `at` of a paragraph's sentences (the array itself: it may be closed since). */
 interface QuoteStart {
   sentences: string[];
   at: number;
@@ -293,7 +312,7 @@ class Reader {
   }
 
   /** Plain or quoted lines; `quoteBefore` is the quote just above this group, for a credit line under it. */
-  private textRun(run: { lines: string[]; quote: boolean }, width: number | undefined, quoteBefore: QuoteStart | undefined): void {
+  private textRun(run: TextRun, width: number | undefined, quoteBefore: QuoteStart | undefined): void {
     const logical = logicalLines(run.lines, width);
     const from = this.mark();
     // A quote the source introduces itself ("One entry reads:") is credited after it, not before.
@@ -340,7 +359,8 @@ class Reader {
    */
   private keepTogether(from: number): void {
     const unit = this.para.slice(from);
-    if (unit.length > 1 && unit.reduce((n, s) => n + wordCount(s), 0) <= TOGETHER_WORDS) this.para.splice(from, unit.length, unit.join(" "));
+    const words = unit.reduce((n, s) => n + wordCount(s), 0);
+    if (unit.length > 1 && words <= TOGETHER_WORDS) this.para.splice(from, unit.length, unit.join(" "));
   }
 
   private items(items: string[]): void {
