@@ -147,6 +147,14 @@ describe("offline writer", () => {
     ]);
   });
 
+  it("gives a single speaker turns of the source's sentences, not the whole episode as one turn", async () => {
+    const content = PROSE.split("## The lens")[0]!;
+    const { turns } = await script(input({ content, speakers: [speaker("Solo")] }));
+    expect(turns.length).toBeGreaterThanOrEqual(4);
+    for (const t of turns) expect(t.text.split(/\s+/).length).toBeLessThan(80);
+    expect(turns[0]!.text.startsWith("Welcome to Lighthouse Hour. I'm Solo. Let's start with a life on the rocks. For more")).toBe(true);
+  });
+
   it("keeps other languages to the source sentences and neutral connectors", async () => {
     const content = "Die Stadt liegt am Fluss. Sie hat viele Brücken, z.B. die Alte Brücke.\n\nIm Winter friert der Fluss oft zu. Dann laufen die Kinder auf dem Eis.";
     const { turns } = await script(input({ content, language: "de-DE", numSegments: 2, speakers: [speaker("Anna"), speaker("Ben")] }));

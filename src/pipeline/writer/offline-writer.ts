@@ -50,13 +50,18 @@ function checkInput(input: WriterInput): void {
   if (!Number.isInteger(input.numSegments) || input.numSegments < 1) throw invalidInput("num_segments", "must be a whole number of at least 1");
 }
 
-/** Sentences → turns of 1–3 sentences (about 35 words), speakers taking turns from `k`. Returns the next k. */
-function contentTurns(sentences: string[], speakers: Speaker[], k: number, segment: number, out: Turn[]): number {
+/**
+ * Sentences → turns of 1–3 sentences (about 35 words), speakers taking turns from `k`, each also
+ * added to `content`. Returns the next k.
+ */
+function contentTurns(sentences: string[], speakers: Speaker[], k: number, segment: number, out: Turn[], content: Set<Turn>): number {
   let buf: string[] = [];
   let words = 0;
   const push = () => {
     if (!buf.length) return;
-    out.push({ speaker: speakers[k % speakers.length]!.name, text: buf.join(" "), segment });
+    const turn = { speaker: speakers[k % speakers.length]!.name, text: buf.join(" "), segment };
+    out.push(turn);
+    content.add(turn);
     k++;
     buf = [];
     words = 0;
@@ -138,6 +143,7 @@ export class OfflineWriter implements ScriptWriter {
     const guests = speakers.slice(1).map((s) => s.name);
     const say = (speaker: string, text: string): Turn => ({ speaker, text, segment: index });
     const turns: Turn[] = [];
+    const content = new Set<Turn>();
 
     if (index === 0) {
       if (en) {
@@ -172,7 +178,7 @@ export class OfflineWriter implements ScriptWriter {
           turns.push(say(host, ending(en ? `Which brings us to ${midSentence(part.heading)}` : part.heading)));
           if (guests.length) k = 1 + ((index + j) % guests.length);
         }
-        k = contentTurns(part.sentences, speakers, k, index, turns);
+        k = contentTurns(part.sentences, speakers, k, index, turns, content);
       });
     } else {
       const earlier = outline.segments.slice(0, index).map((s) => s.name);
@@ -188,17 +194,26 @@ export class OfflineWriter implements ScriptWriter {
         turns.push(say(host, ending(input.episodeName)));
       }
     }
-    return mergeSameSpeaker(turns);
+    return mergeSameSpeaker(turns, content);
   }
 }
 
-/** Two turns in a row by one speaker are one turn ("… a pane of glass. Which brings us to …"). */
-function mergeSameSpeaker(turns: Turn[]): Turn[] {
-  const out: Turn[] = [];
+/**
+ * Two turns in a row by one speaker are one turn ("… a pane of glass. Which brings us to …"),
+ * except two turns of the source's sentences (a single speaker reads them all): kept apart, they
+ * stay turns of about 35 words, each its own line with its own timing in the transcript.
+ */
+function mergeSameSpeaker(turns: Turn[], content: Set<Turn>): Turn[] {
+  const out: { turn: Turn; content: boolean }[] = [];
   for (const t of turns) {
     const prev = out.at(-1);
-    if (prev && prev.speaker === t.speaker) prev.text = `${prev.text} ${t.text}`;
-    else out.push({ ...t });
+    const isContent = content.has(t);
+    if (prev && prev.turn.speaker === t.speaker && !(prev.content && isContent)) {
+      prev.turn.text = `${prev.turn.text} ${t.text}`;
+      prev.content ||= isContent;
+    } else {
+      out.push({ turn: { ...t }, content: isContent });
+    }
   }
-  return out;
+  return out.map((o) => o.turn);
 }
