@@ -159,7 +159,8 @@ describe("wrapped prose", () => {
     expect(spoken("Keepers trimmed the wicks every night\nand the lamps burned till dawn.")).toEqual([
       "Keepers trimmed the wicks every night and the lamps burned till dawn.",
     ]);
-    expect(spoken("The keeper climbed to the\nlantern room at dusk.")).toEqual(["The keeper climbed to the lantern room at dusk."]);
+    const broken = "The keeper climbed to the\nlantern room at dusk.";
+    expect(spoken(broken)).toEqual(["The keeper climbed to the lantern room at dusk."]);
     expect(spoken("Oil, wicks,\nbrass polish")).toEqual(["Oil, wicks, brass polish."]);
   });
 

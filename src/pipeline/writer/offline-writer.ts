@@ -54,7 +54,14 @@ function checkInput(input: WriterInput): void {
  * Sentences → turns of 1–3 sentences (about 35 words), speakers taking turns from `k`, each also
  * added to `content`. Returns the next k.
  */
-function contentTurns(sentences: string[], speakers: Speaker[], k: number, segment: number, out: Turn[], content: Set<Turn>): number {
+function contentTurns(
+  sentences: string[],
+  speakers: Speaker[],
+  k: number,
+  segment: number,
+  out: Turn[],
+  content: Set<Turn>,
+): number {
   let buf: string[] = [];
   let words = 0;
   const push = () => {

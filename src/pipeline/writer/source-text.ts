@@ -173,7 +173,7 @@ function scan(source: string): Group[] {
     }
     const last = cur.at(-1);
     // A plain line right after an item continues it (indented or lazy, as in CommonMark).
-    if (last?.kind === "item") last.text = `${last.text} ${unquoted.trim()}`;
+    if (last?.kind === "item" && !quote) last.text = `${last.text} ${unquoted.trim()}`;
     else cur.push({ kind: "text", text: unquoted.trim(), quote });
   }
   end();
