@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
 import { MAX_TURN_CHARS } from "../../src/pipeline/content/index.js";
 import { prepareContent, prepareScript } from "../../src/pipeline/run.js";
+import { outlineForScript, usableOutline, writeOutline } from "../../src/pipeline/stages/outline.js";
 import { splitLongTurn } from "../../src/pipeline/stages/split-turn.js";
 import { runningSummary } from "../../src/pipeline/stages/transcript.js";
+import { OfflineWriter } from "../../src/pipeline/writer/offline-writer.js";
 import { SPEAKERS } from "./support.js";
 
 function thrown(fn: () => unknown): AppError {
@@ -78,5 +80,25 @@ describe("splitLongTurn and runningSummary", () => {
     expect(s).not.toContain("early 0");
     expect(s).toContain("A: early 4");
     expect(s.length).toBeLessThan(600);
+  });
+});
+
+describe("a one-segment outline", () => {
+  // num_segments (3 to 20) is for profiles; a writer may return fewer when the source is short.
+  it("passes the outline stage and its checkpoint check", async () => {
+    const writerInput = {
+      content: "Cats sleep a lot.",
+      briefing: "",
+      episodeName: "Cat Facts",
+      language: "en",
+      speakers: SPEAKERS.speakers,
+      numSegments: 3,
+    };
+    const outline = await writeOutline(new OfflineWriter(), writerInput, new AbortController().signal);
+    expect(outline.segments.map((s) => s.name)).toEqual(["Cat Facts"]);
+    expect(usableOutline(structuredClone(outline))).toEqual(outline);
+    expect(usableOutline({ segments: [] })).toBeUndefined();
+    const script = outlineForScript([{ speaker: "Alice", text: "Hi.", segment: 0 }], "Cat Facts");
+    expect(script.segments.map((s) => s.name)).toEqual(["Cat Facts"]);
   });
 });

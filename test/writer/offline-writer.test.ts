@@ -41,16 +41,17 @@ function isSubsequence(needle: string[], hay: string[]): number {
 }
 
 describe("offline writer", () => {
-  it("makes exactly numSegments segments, named from the headings when they fit", async () => {
-    const { outline } = await script(input());
-    expect(outline.segments.map((s) => s.name)).toEqual(["A life on the rocks", "The lens that changed everything", "Families and isolation", "The end of an era"]);
-    for (const n of [1, 3, 6, 9]) {
+  it("makes one segment per heading of the source, whatever num_segments says", async () => {
+    const headings = [
+      "A life on the rocks",
+      "The lens that changed everything",
+      "Families and isolation",
+      "The end of an era",
+    ];
+    for (const n of [1, 3, 4, 6, 9]) {
       const o = await new OfflineWriter().outline(input({ numSegments: n }), signal);
-      expect(o.segments).toHaveLength(n);
-      for (const s of o.segments) {
-        expect(s.name.length).toBeGreaterThan(0);
-        expect(["short", "medium", "long"]).toContain(s.size);
-      }
+      expect(o.segments.map((s) => s.name)).toEqual(headings);
+      for (const s of o.segments) expect(["short", "medium", "long"]).toContain(s.size);
     }
   });
 
@@ -122,22 +123,37 @@ describe("offline writer", () => {
     const long = Array.from({ length: 25 }, (_, i) => PROSE.replace(/^## (.*)$/gm, `## $1 ${i + 1}`)).join("\n\n");
     expect(words(long).length).toBeGreaterThan(13_000);
     const { outline, turns } = await script(input({ content: long, numSegments: 6 }));
-    expect(outline.segments).toHaveLength(6);
+    // 100 headings: merged into 20 chapters of five, each named by the range of headings it holds.
+    expect(outline.segments).toHaveLength(20);
+    expect(outline.segments[0]!.name).toBe("A life on the rocks 1 to A life on the rocks 2");
+    expect(outline.segments.at(-1)!.name).toBe("The end of an era 24 to The end of an era 25");
     const spokenWords = words(turns.map((t) => t.text).join(" ")).length;
     expect(spokenWords).toBeGreaterThan(4000);
     expect(spokenWords).toBeLessThan(30 * 150 * 1.1);
   });
 
-  it("works with a single speaker and more segments than the source has sentences", async () => {
+  it("makes two sentences for a single speaker one chapter, named after the episode, with no recap", async () => {
     const inp = input({ content: "Ships need lights. Rocks are dangerous.", speakers: [speaker("Solo")], numSegments: 3 });
     const { outline, turns } = await script(inp);
-    expect(outline.segments).toHaveLength(3);
-    expect(new Set(turns.map((t) => t.speaker))).toEqual(new Set(["Solo"]));
-    expect(turns[0]!.text.startsWith("Welcome to Lighthouse Hour. I'm Solo. Let's start with Ships Need Lights. Ships need lights.")).toBe(true);
-    expect(turns.map((t) => t.segment)).toContain(2);
-    const spoken = turns.map((t) => t.text).join(" ");
-    expect(spoken).toContain("Ships need lights.");
-    expect(spoken).toContain("Rocks are dangerous.");
+    expect(outline.segments.map((s) => s.name)).toEqual(["Lighthouse Hour"]);
+    expect(turns).toEqual([
+      {
+        speaker: "Solo",
+        segment: 0,
+        text:
+          "Welcome to Lighthouse Hour. I'm Solo. Ships need lights. Rocks are dangerous. " +
+          "That's all for Lighthouse Hour. Thanks for listening.",
+      },
+    ]);
+  });
+
+  it("gives a single speaker turns of the source's sentences, not the whole episode as one turn", async () => {
+    const content = PROSE.split("## The lens")[0]!;
+    const { turns } = await script(input({ content, speakers: [speaker("Solo")] }));
+    expect(turns.length).toBeGreaterThanOrEqual(4);
+    for (const t of turns) expect(t.text.split(/\s+/).length).toBeLessThan(80);
+    const opening = "Welcome to Lighthouse Hour. I'm Solo. Let's start with a life on the rocks. For more";
+    expect(turns[0]!.text.startsWith(opening)).toBe(true);
   });
 
   it("keeps other languages to the source sentences and neutral connectors", async () => {

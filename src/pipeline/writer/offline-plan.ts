@@ -1,7 +1,20 @@
-// The offline writer's plan: the source's sentences grouped into exactly N segments, following the
-// document's headings where it has them and its paragraphs where it does not. A pure function of
-// (content, N, target length), so outline() and every segment() call agree without shared state.
-import type { Segment } from "../types.js";
+// The offline writer's plan: which of the source's sentences each segment (chapter) says. A pure
+// function of its inputs, so outline() and every segment() call agree without shared state.
+//
+// The rule for the writer's own outline (planChapters): the source's structure wins over the
+// profile's num_segments, so every heading it announces is a chapter and every chapter is named.
+// - A source with headings gets one chapter per heading that has text under it (a title with
+//   nothing under it carries no speech and is no chapter).
+// - More than MAX_CHAPTERS headings: neighbouring sections merge into MAX_CHAPTERS chapters of
+//   similar length, and a chapter's title names its headings (the first and last when many).
+// - A section longer than LONG_CHAPTER_WORDS (as spoken, after the length cap) is split into parts
+//   "X", "X, part 2", … at sentence boundaries, while there are fewer than MAX_CHAPTERS chapters.
+// - A source without headings has no structure to follow: num_segments is then an upper bound and
+//   every chapter gets at least MIN_UNHEADED_WORDS, so a short input is one chapter, not padding.
+//
+// planSegments is for an outline from another writer (a model wrote the outline, this writer the
+// turns): its segment count is given, so the source is cut or padded to exactly that many.
+import type { Block } from "./source-text.js";
 import { parseBlocks, wordCount } from "./source-text.js";
 import { WORDS_PER_MINUTE } from "./prompts.js";
 
@@ -10,6 +23,8 @@ export interface PlannedSegment {
   heading: string | undefined;
   /** Every heading merged into this segment, in order. */
   headings: string[];
+  /** 1, or which part of a long section this segment is. */
+  part: number;
   /** The source sections (or paragraphs) merged into this segment, in order. */
   parts: { heading: string | undefined; sentences: string[] }[];
   sentences: string[];
@@ -17,6 +32,12 @@ export interface PlannedSegment {
 
 /** With no target length, a very long source is still cut to about this many minutes of speech. */
 export const DEFAULT_MAX_MINUTES = 30;
+/** The most chapters an episode gets: the profiles' upper bound for num_segments. */
+export const MAX_CHAPTERS = 20;
+/** Ten minutes of speech: a chapter is for finding one's place, and a longer one stops helping. */
+export const LONG_CHAPTER_WORDS = 10 * WORDS_PER_MINUTE;
+/** Two minutes of speech: less is not worth a chapter of its own when the source has no headings. */
+export const MIN_UNHEADED_WORDS = 2 * WORDS_PER_MINUTE;
 
 interface Unit {
   heading: string | undefined;
@@ -25,8 +46,7 @@ interface Unit {
 }
 
 /** Sections under headings; with no headings at all, paragraphs. Text before the first heading is a unit too. */
-function units(content: string): Unit[] {
-  const blocks = parseBlocks(content);
+function units(blocks: Block[]): Unit[] {
   const hasHeadings = blocks.some((b) => b.kind === "heading");
   const out: Unit[] = [];
   let current: Unit | undefined;
@@ -48,6 +68,7 @@ function units(content: string): Unit[] {
 }
 
 const words = (u: { sentences: string[] }) => u.sentences.reduce((n, s) => n + wordCount(s), 0);
+const groupWords = (g: Unit[]) => g.reduce((a, u) => a + words(u), 0);
 
 /** Split the biggest unit at a sentence boundary near its middle until there are `n` (or nothing splits). */
 function splitTo(list: Unit[], n: number): Unit[] {
@@ -58,13 +79,29 @@ function splitTo(list: Unit[], n: number): Unit[] {
       if (out[i]!.sentences.length >= 2 && (best < 0 || words(out[i]!) > words(out[best]!))) best = i;
     }
     if (best < 0) break;
-    const u = out[best]!;
-    const half = words(u) / 2;
-    let cut = 1;
-    for (let acc = wordCount(u.sentences[0]!); cut < u.sentences.length - 1 && acc + wordCount(u.sentences[cut]!) <= half; cut++) {
-      acc += wordCount(u.sentences[cut]!);
-    }
-    out.splice(best, 1, { ...u, sentences: u.sentences.slice(0, cut) }, { heading: u.heading, sentences: u.sentences.slice(cut), part: u.part + 1 });
+    out.splice(best, 1, ...splitEven(out[best]!, 2));
+  }
+  return out;
+}
+
+/** One unit → `k` units of about equal words, cut at sentence boundaries, numbered on from u.part. */
+function splitEven(u: Unit, k: number): Unit[] {
+  const n = u.sentences.length;
+  const parts = Math.min(k, n);
+  const total = words(u);
+  const w = (i: number) => wordCount(u.sentences[i]!);
+  const out: Unit[] = [];
+  let from = 0;
+  let acc = 0;
+  for (let j = 1; j <= parts; j++) {
+    const target = (total * j) / parts;
+    let to = from + 1; // every part says at least one sentence
+    acc += w(from);
+    // Take the next sentence while it brings this part nearer its share and leaves one for each part still to come.
+    const nearer = (i: number) => Math.abs(acc + w(i) - target) < Math.abs(acc - target);
+    while (to < n && (j === parts || (n - to > parts - j && nearer(to)))) acc += w(to++);
+    out.push({ heading: u.heading, sentences: u.sentences.slice(from, to), part: u.part + j - 1 });
+    from = to;
   }
   return out;
 }
@@ -100,7 +137,7 @@ function mergeTo(list: Unit[], n: number): Unit[][] {
  * that kept nothing, so as many sections as possible are still heard.
  */
 function capGroup(group: Unit[], budget: number): Unit[] {
-  const total = group.reduce((a, u) => a + words(u), 0);
+  const total = groupWords(group);
   if (total <= budget) return group;
   const kept = group.map(() => 0);
   let used = 0;
@@ -121,59 +158,64 @@ function capGroup(group: Unit[], budget: number): Unit[] {
   return group.map((u, i) => ({ ...u, sentences: u.sentences.slice(0, kept[i]) })).filter((u) => u.sentences.length > 0);
 }
 
-export function planSegments(content: string, n: number, targetMinutes?: number): PlannedSegment[] {
-  const list = splitTo(units(content), n);
+/** Each group cut to its share of the length budget, then described. */
+function toPlan(groups: Unit[][], targetMinutes: number | undefined): PlannedSegment[] {
   const budget = (targetMinutes ?? DEFAULT_MAX_MINUTES) * WORDS_PER_MINUTE;
+  const total = groups.reduce((a, g) => a + groupWords(g), 0);
+  return groups
+    .map((g) => (total <= budget ? g : capGroup(g, (budget * groupWords(g)) / total)))
+    .map((g) => ({
+      heading: g[0]!.heading,
+      headings: [...new Set(g.flatMap((u) => (u.heading ? [u.heading] : [])))],
+      part: g[0]!.part,
+      parts: g.map((u) => ({ heading: u.part > 1 ? undefined : u.heading, sentences: u.sentences })),
+      sentences: g.flatMap((u) => u.sentences),
+    }));
+}
+
+export interface ChapterOptions {
+  english: boolean;
+  /** The profile's num_segments: an upper bound, used only when the source has no headings. */
+  maxUnheaded: number;
+  targetMinutes?: number | undefined;
+}
+
+/** The writer's own outline: chapters that follow the source (see the rule at the top). */
+export function planChapters(content: string, opts: ChapterOptions): PlannedSegment[] {
+  const blocks = parseBlocks(content, opts.english);
+  const list = units(blocks);
+  if (list.length === 0) return [];
   const total = list.reduce((a, u) => a + words(u), 0);
-  // Grouped by the full text's shape, then each group cut to its share of the budget.
-  const groups = (list.length >= n ? mergeTo(list, n) : list.map((u) => [u])).map((g) =>
-    total <= budget ? g : capGroup(g, (budget * g.reduce((a, u) => a + words(u), 0)) / total),
-  );
-  const plan: PlannedSegment[] = groups.map((g) => ({
-    heading: g[0]!.heading === undefined ? undefined : g[0]!.part > 1 ? `${g[0]!.heading} (continued)` : g[0]!.heading,
-    headings: [...new Set(g.flatMap((u) => (u.heading ? [u.heading] : [])))],
-    parts: g.map((u) => ({ heading: u.part > 1 ? undefined : u.heading, sentences: u.sentences })),
-    sentences: g.flatMap((u) => u.sentences),
-  }));
+  // The share of the source that is spoken once the episode is cut to its length budget.
+  const spoken = Math.min(1, ((opts.targetMinutes ?? DEFAULT_MAX_MINUTES) * WORDS_PER_MINUTE) / total);
+  if (!blocks.some((b) => b.kind === "heading")) {
+    const n = Math.max(1, Math.min(opts.maxUnheaded, Math.floor((total * spoken) / MIN_UNHEADED_WORDS)));
+    const split = splitTo(list, n);
+    return toPlan(split.length >= n ? mergeTo(split, n) : split.map((u) => [u]), opts.targetMinutes);
+  }
+  const merged = list.length > MAX_CHAPTERS ? mergeTo(list, MAX_CHAPTERS) : list.map((u) => [u]);
+  // Split the longest sections first, while chapters remain to spare.
+  const parts = merged.map((g) => (g.length === 1 ? Math.ceil((words(g[0]!) * spoken) / LONG_CHAPTER_WORDS) : 1));
+  let spare = MAX_CHAPTERS - merged.length;
+  for (const i of parts.map((_, i) => i).sort((a, b) => groupWords(merged[b]!) - groupWords(merged[a]!))) {
+    const want = Math.min(parts[i]!, 1 + spare);
+    spare -= want - 1;
+    parts[i] = want;
+  }
+  const groups = merged.flatMap((g, i) => (parts[i]! > 1 ? splitEven(g[0]!, parts[i]!).map((u) => [u]) : [g]));
+  return toPlan(groups, opts.targetMinutes);
+}
+
+/** Exactly `n` segments, for an outline from another writer: the source cut or padded to fit. */
+export function planSegments(
+  content: string,
+  n: number,
+  targetMinutes: number | undefined,
+  english: boolean,
+): PlannedSegment[] {
+  const list = splitTo(units(parseBlocks(content, english)), n);
+  const plan = toPlan(list.length >= n ? mergeTo(list, n) : list.map((u) => [u]), targetMinutes);
   // Fewer sentences than segments: the rest are recaps with nothing new to say.
-  while (plan.length < n) plan.push({ heading: undefined, headings: [], parts: [], sentences: [] });
+  while (plan.length < n) plan.push({ heading: undefined, headings: [], part: 1, parts: [], sentences: [] });
   return plan;
-}
-
-const STOPWORDS = new Set(
-  "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these those there here we you they he she i our your their his her my me us them not no so than then too very can will would should could may might must do does did have has had into about over under also just more most such what which who whom how why when where all any each some".split(
-    " ",
-  ),
-);
-
-/** A name for a segment without a heading: the first few key words of its first sentence. */
-export function keyWordsName(sentence: string, english: boolean): string {
-  const tokens = sentence.replace(/[^\p{L}\p{N}\s'-]/gu, " ").split(/\s+/).filter(Boolean);
-  const picked = english ? tokens.filter((t) => !STOPWORDS.has(t.toLowerCase())).slice(0, 4) : tokens.slice(0, 5);
-  const chosen = picked.length ? picked : tokens.slice(0, 4);
-  const name = chosen.join(" ");
-  return english ? name.replace(/(^|\s)(\p{Ll})/gu, (_, sp: string, c: string) => sp + c.toUpperCase()) : name;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
-
-export function outlineFromPlan(plan: PlannedSegment[], english: boolean): Segment[] {
-  const sizes = plan.map(words);
-  const mean = sizes.reduce((a, b) => a + b, 0) / Math.max(1, plan.length);
-  return plan.map((p, i) => {
-    const first = p.sentences[0];
-    const name = p.heading ?? (first ? keyWordsName(first, english) : english ? "Recap" : `${i + 1}`);
-    const description =
-      p.headings.length > 1
-        ? `${english ? "Covers: " : ""}${p.headings.join("; ")}.`
-        : first
-          ? clip(first, 160)
-          : english
-            ? "A short recap of what was said."
-            : name;
-    const size: Segment["size"] = sizes[i]! < mean * 0.7 ? "short" : sizes[i]! > mean * 1.3 ? "long" : "medium";
-    return { name: clip(name, 80), description, size };
-  });
 }

@@ -1,6 +1,18 @@
 // Source text → headings and sentences, for the offline writer. Markdown syntax, code blocks, URLs
 // and HTML are dropped so only words meant to be read aloud remain; sentences are split without
-// breaking at abbreviations ("Dr. Lee"), initials ("J. R. Smith") or decimals ("3.5").
+// breaking at abbreviations ("Dr. Lee"), initials ("J. R. Smith") or decimals ("3.5"). The source is
+// either Markdown or an extractor's text (headings kept as "#" lines, list and quote markers gone).
+import { logicalLines, wrapWidth } from "./offline-lines.js";
+import {
+  asSentence,
+  attribution,
+  capitalise,
+  listIntro,
+  quoteCredit,
+  quoteIntro,
+  tableCells,
+  tableRowSentence,
+} from "./offline-read-aloud.js";
 
 export type Block = { kind: "heading"; text: string } | { kind: "paragraph"; sentences: string[] };
 
@@ -36,7 +48,6 @@ export function cleanInline(text: string): string {
 const ABBREVIATIONS = new Set(
   "mr mrs ms mx dr prof sr jr st mt ft vs e.g i.e cf viz fig figs eq approx ca gen col lt sgt capt cmdr rev gov sen rep hon pres dept vol pp ch sec no nos art p".split(" "),
 );
-const TERMINAL = /[.!?…]+["'”’“»)\]]*$/;
 
 function isAbbreviation(before: string, next: string): boolean {
   const token = (/(\S+)$/.exec(before)?.[1] ?? "").replace(/^[("'“‘[]+/, "");
@@ -85,31 +96,27 @@ export function splitSentences(paragraph: string): string[] {
   return out;
 }
 
-/** A list item or table row is spoken as a sentence of its own, so it gets a full stop. */
-function asSentence(text: string): string {
-  return TERMINAL.test(text) || /[。！？]$/.test(text) ? text : `${text.replace(/[,;:]+$/, "")}.`;
+type Line =
+  | { kind: "text"; text: string; quote: boolean }
+  | { kind: "item"; text: string }
+  | { kind: "row"; text: string }
+  | { kind: "rule" };
+type Group = { kind: "heading"; text: string } | { kind: "lines"; lines: Line[] };
+
+function headingText(raw: string): string {
+  return cleanInline(raw).replace(/[:.]+$/, "").trim();
 }
 
-export function parseBlocks(source: string): Block[] {
+/** Source lines → headings and groups of lines between blank lines; code, front matter, link definitions dropped. */
+function scan(source: string): Group[] {
   const lines = source.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
-  const blocks: Block[] = [];
-  let para: string[] = [];
-  let paraIsItem = false;
+  const groups: Group[] = [];
+  let cur: Line[] = [];
+  const end = () => {
+    if (cur.length) groups.push({ kind: "lines", lines: cur });
+    cur = [];
+  };
   let fence: string | undefined;
-
-  const flush = () => {
-    const text = cleanInline(para.join(" "));
-    para = [];
-    if (!text) return;
-    const sentences = splitSentences(paraIsItem ? asSentence(text) : text);
-    if (sentences.length) blocks.push({ kind: "paragraph", sentences });
-  };
-  const heading = (raw: string) => {
-    flush();
-    const text = cleanInline(raw).replace(/[:.]+$/, "").trim();
-    if (text) blocks.push({ kind: "heading", text });
-  };
-
   let i = 0;
   // YAML front matter is metadata, not prose.
   if (lines[0]?.trim() === "---") {
@@ -124,48 +131,257 @@ export function parseBlocks(source: string): Block[] {
       continue;
     }
     if (fenceMark) {
-      flush();
+      end();
       fence = fenceMark;
       continue;
     }
     const atx = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
     if (atx) {
-      heading(atx[1]!);
+      end();
+      groups.push({ kind: "heading", text: headingText(atx[1]!) });
       continue;
     }
-    if (/^\s*(=+|-+)\s*$/.test(line) && para.length === 1 && !paraIsItem) {
-      const text = para[0]!;
-      para = [];
-      heading(text); // setext heading: the single line above the underline
+    const only = cur.length === 1 ? cur[0]! : undefined;
+    if (/^\s*(=+|-+)\s*$/.test(line) && only?.kind === "text" && !only.quote) {
+      cur = [];
+      groups.push({ kind: "heading", text: headingText(only.text) }); // setext: the single line above the underline
       continue;
     }
     if (!line.trim() || /^\s{0,3}([-*_])(\s*\1){2,}\s*$/.test(line)) {
-      flush();
+      end();
       continue;
     }
     if (/^\s{0,3}\[[^\]]+\]:\s*\S+/.test(line)) continue; // link reference definition
-    if (/^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)+\|?\s*$/.test(line)) continue; // table rule
+    if (/^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)+\|?\s*$/.test(line)) {
+      cur.push({ kind: "rule" });
+      continue;
+    }
     if (/^\s*\|.*\|\s*$/.test(line)) {
-      flush();
-      const cells = line.split("|").map((c) => c.trim()).filter(Boolean);
-      para = [cells.join(", ")];
-      paraIsItem = true;
-      flush();
+      cur.push({ kind: "row", text: line });
       continue;
     }
+    const quote = /^\s*>/.test(line);
     const unquoted = line.replace(/^\s*(>\s?)+/, "");
-    const item = /^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$/.exec(unquoted);
-    if (item) {
-      flush();
-      para = [item[1]!];
-      paraIsItem = true;
+    if (!unquoted.trim()) {
+      end(); // a blank line inside a quote ends a paragraph of it
       continue;
     }
-    if (para.length === 0) paraIsItem = false;
-    para.push(unquoted.trim());
+    const item = /^\s*(?:[-*+•◦▪]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(.*)$/.exec(unquoted);
+    if (item) {
+      cur.push({ kind: "item", text: item[1]! });
+      continue;
+    }
+    const last = cur.at(-1);
+    // A plain line right after an item continues it (indented or lazy, as in CommonMark).
+    if (last?.kind === "item" && !quote) last.text = `${last.text} ${unquoted.trim()}`;
+    else cur.push({ kind: "text", text: unquoted.trim(), quote });
   }
-  flush();
-  return blocks;
+  end();
+  return groups
+    .filter((g) => g.kind === "lines" || g.text)
+    .map((g) => (g.kind === "lines" ? { kind: "lines", lines: dashItems(g.lines) } : g));
+}
+
+const DASH = /^(?:—|―|–|--)\s+(.*)$/;
+
+/** Two or more lines in a row led by a dash are a list ("– apples", "– pears"); one alone may credit a quote. */
+function dashItems(lines: Line[]): Line[] {
+  const dashed = (l: Line | undefined) => l?.kind === "text" && DASH.test(l.text);
+  return lines.map((l, i) => {
+    if (l.kind !== "text" || !dashed(l) || !(dashed(lines[i - 1]) || dashed(lines[i + 1]))) return l;
+    return { kind: "item", text: DASH.exec(l.text)![1]! };
+  });
+}
+
+interface TextRun {
+  lines: string[];
+  quote: boolean;
+}
+
+/** Runs of consecutive text lines of one kind (quoted or not) inside a group. */
+function textRuns(lines: Line[]): TextRun[] {
+  const runs: TextRun[] = [];
+  let prev: Line | undefined;
+  for (const l of lines) {
+    if (l.kind === "text") {
+      const run = runs.at(-1);
+      if (prev?.kind === "text" && run && run.quote === l.quote) run.lines.push(l.text);
+      else runs.push({ lines: [l.text], quote: l.quote });
+    }
+    prev = l;
+  }
+  return runs;
+}
+
+/**
+ * Headings and paragraphs of sentences, as they are to be spoken. Lines that are items, rows or
+ * lines of a quote become sentences of their own (see offline-lines.ts and offline-read-aloud.ts);
+ * a sentence ending in ":" is read together with what it introduces, even across a blank line.
+ */
+export function parseBlocks(source: string, english = true): Block[] {
+  const groups = scan(source);
+  const width = wrapWidth(groups.flatMap((g) => (g.kind === "lines" ? textRuns(g.lines).map((r) => r.lines) : [])));
+  const reader = new Reader(english);
+  for (const g of groups) {
+    if (g.kind === "heading") reader.heading(g.text);
+    else reader.group(g.lines, width);
+  }
+  return reader.done();
+}
+
+/** About 25 seconds of speech: a list, table or quote this short is read by one speaker. */
+const TOGETHER_WORDS = 60;
+
+/** The first sentence of a quote: index `at` of a paragraph's sentences (the array itself: it may be closed since). */
+interface QuoteStart {
+  sentences: string[];
+  at: number;
+}
+
+/** Collects sentences into blocks, keeping an introduction with what it introduces. */
+class Reader {
+  private readonly blocks: Block[] = [];
+  private para: string[] = [];
+  /** The next sentence joins the last one (which introduces it). */
+  private join = false;
+  /** Where the quote that ended the previous group starts. */
+  private lastQuote: QuoteStart | undefined;
+
+  constructor(private readonly english: boolean) {}
+
+  heading(text: string): void {
+    this.close();
+    this.join = false;
+    this.lastQuote = undefined;
+    this.blocks.push({ kind: "heading", text });
+  }
+
+  done(): Block[] {
+    this.close();
+    return this.blocks;
+  }
+
+  private close(): void {
+    if (this.para.length) this.blocks.push({ kind: "paragraph", sentences: this.para });
+    this.para = [];
+  }
+
+  private say(sentence: string, opts: { capital?: boolean; introduces?: boolean } = {}): void {
+    if (!sentence) return;
+    const joins = this.join && this.para.length > 0;
+    // After "such as:" an item goes on in lower case; after "There are two points." it starts a sentence.
+    const text = opts.capital && !(joins && this.para.at(-1)!.endsWith(":")) ? capitalise(sentence) : sentence;
+    if (joins) this.para[this.para.length - 1] = `${this.para.at(-1)!} ${text}`;
+    else this.para.push(text);
+    this.join = opts.introduces === true || sentence.endsWith(":");
+  }
+
+  /** A line's sentences; the last gets a full stop unless it ends with one or introduces what follows. */
+  private sayLine(line: string, capital: boolean): void {
+    const sentences = splitSentences(cleanInline(line));
+    sentences.forEach((s, i) => {
+      const last = i === sentences.length - 1;
+      this.say(last && !s.endsWith(":") ? asSentence(s) : s, { capital: capital && i === 0 });
+    });
+  }
+
+  group(lines: Line[], width: number | undefined): void {
+    if (!this.join) this.close();
+    const previousQuote = this.lastQuote;
+    this.lastQuote = undefined;
+    const runs = textRuns(lines);
+    let run = 0;
+    for (let i = 0; i < lines.length; ) {
+      const l = lines[i]!;
+      if (l.kind === "text") {
+        const r = runs[run++]!;
+        i += r.lines.length;
+        this.textRun(r, width, lines.length === r.lines.length ? previousQuote : undefined);
+      } else if (l.kind === "item") {
+        let j = i;
+        while (lines[j]?.kind === "item") j++;
+        this.items(lines.slice(i, j).map((x) => (x as { text: string }).text));
+        i = j;
+      } else {
+        let j = i;
+        while (lines[j]?.kind === "row" || lines[j]?.kind === "rule") j++;
+        this.table(lines.slice(i, j));
+        i = j;
+      }
+    }
+  }
+
+  /** Plain or quoted lines; `quoteBefore` is the quote just above this group, for a credit line under it. */
+  private textRun(run: TextRun, width: number | undefined, quoteBefore: QuoteStart | undefined): void {
+    const logical = logicalLines(run.lines, width);
+    const from = this.mark();
+    // A quote the source introduces itself ("One entry reads:") is credited after it, not before.
+    const start: QuoteStart | undefined = this.join ? undefined : { sentences: this.para, at: this.para.length };
+    let credit: string | undefined;
+    logical.forEach((line, k) => {
+      const who = attribution(cleanInline(line));
+      if (who && (k === logical.length - 1 || run.quote)) credit = who;
+      else this.sayLine(line, logical.length > 1);
+    });
+    if (credit !== undefined) {
+      const quote = run.quote ? start : logical.length === 1 ? quoteBefore : undefined;
+      const intro = quoteIntro(credit, this.english);
+      const first = quote?.sentences[quote.at];
+      if (quote && first !== undefined) {
+        if (intro) quote.sentences[quote.at] = `${intro} ${first}`;
+        else quote.sentences[quote.sentences.length - 1] += ` ${asSentence(credit)}`;
+      } else {
+        this.addToLast(quoteCredit(credit, this.english));
+      }
+    } else if (run.quote) {
+      this.lastQuote = start;
+    }
+    // Lines read as sentences of their own (items, rows, a quote's lines) stay with one speaker.
+    if ((logical.length > 1 || run.quote) && !this.join) this.keepTogether(from);
+  }
+
+  /** Said by whoever said the sentence before (a credit under a quote), even across a blank line. */
+  private addToLast(text: string): void {
+    const last = this.blocks.at(-1);
+    const target = this.para.length ? this.para : last?.kind === "paragraph" ? last.sentences : undefined;
+    if (target?.length) target[target.length - 1] += ` ${text}`;
+    else this.say(text);
+  }
+
+  /** Where what is said next starts in `para`: the sentence it will join, or a new one. */
+  private mark(): number {
+    return this.join ? Math.max(0, this.para.length - 1) : this.para.length;
+  }
+
+  /**
+   * A short list, table or quote (with what introduces it) is one unit, so one speaker reads it
+   * whole instead of the next speaker taking over after its second item.
+   */
+  private keepTogether(from: number): void {
+    const unit = this.para.slice(from);
+    const words = unit.reduce((n, s) => n + wordCount(s), 0);
+    if (unit.length > 1 && words <= TOGETHER_WORDS) this.para.splice(from, unit.length, unit.join(" "));
+  }
+
+  private items(items: string[]): void {
+    const from = this.mark();
+    const intro = this.join ? undefined : listIntro(items.length, this.english);
+    if (intro) this.say(intro, { introduces: true });
+    for (const item of items) {
+      const sentences = splitSentences(asSentence(cleanInline(item)));
+      sentences.forEach((s, i) => this.say(s, { capital: i === 0 }));
+    }
+    if (!this.join) this.keepTogether(from);
+  }
+
+  /** Pipe table rows; a rule under the first row makes it the header whose names label each value. */
+  private table(lines: Line[]): void {
+    const from = this.mark();
+    const rows = lines.flatMap((l) => (l.kind === "row" ? [tableCells(l.text).map(cleanInline)] : []));
+    const header = lines[0]?.kind === "row" && lines[1]?.kind === "rule" && rows.length > 1 ? rows.shift() : undefined;
+    for (const cells of rows) this.say(tableRowSentence(cells, header), { capital: true });
+    if (!this.join) this.keepTogether(from);
+  }
 }
 
 export function wordCount(text: string): number {
