@@ -51,5 +51,4 @@ process.on("message", (job) => {
   process.send(answer);
 });
 process.on("disconnect", () => process.exit(0));
-process.send({ ready: true });
 `;

@@ -35,6 +35,8 @@ export class SpeechHost {
   private nextId = 0;
   /** Set while a synthesis runs: told how the process ended if it ends under it. */
   private onEnd: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
+  /** Why the process could not be started, if it could not. */
+  private startError: Error | undefined;
   /** Resolves when the process has exited (or could not start). */
   readonly exited: Promise<void>;
   alive = true;
@@ -56,9 +58,13 @@ export class SpeechHost {
         resolve();
       };
       this.child.once("exit", end);
-      // Could not start (no memory, no pids): there will be no "exit".
-      this.child.once("error", () => {
-        if (this.child.pid === undefined) end(null, null);
+      // Kept for the host's whole life: an "error" without a listener would throw in this process.
+      this.child.on("error", (err) => {
+        // Could not start (no memory, no pids): there will be no "exit".
+        if (this.child.pid === undefined) {
+          this.startError = err;
+          end(null, null);
+        }
       });
     });
     this.idle();
@@ -78,7 +84,7 @@ export class SpeechHost {
    * settles only once it has exited, so nothing writes into the job's directory afterwards.
    */
   async run(job: FliteJob, signal: AbortSignal): Promise<number> {
-    if (!this.alive) throw new EngineCrash(null, this.child.exitCode);
+    if (!this.alive) throw this.ended(this.child.exitCode, this.child.signalCode);
     if (this.busy) throw new Error("speech host is busy");
     if (signal.aborted) throw canceledError(signal);
     const id = ++this.nextId;
@@ -88,7 +94,7 @@ export class SpeechHost {
     this.active();
     try {
       return await new Promise<number>((resolve, reject) => {
-        this.onEnd = (code, sig) => reject(signal.aborted ? canceledError(signal) : new EngineCrash(sig, code));
+        this.onEnd = (code, sig) => reject(signal.aborted ? canceledError(signal) : this.ended(code, sig));
         onMessage = (m: Answer) => {
           if (m.id !== id) return;
           if ("error" in m) reject(new Error(m.error));
@@ -107,6 +113,12 @@ export class SpeechHost {
       this.onEnd = undefined;
       if (this.alive) this.idle();
     }
+  }
+
+  /** What a synthesis learns when the host is gone: it crashed, or it never started (not the text's fault). */
+  private ended(code: number | null, signal: NodeJS.Signals | null): Error {
+    if (this.startError) return new Error(`could not start the speech host: ${this.startError.message}`);
+    return new EngineCrash(signal, code);
   }
 
   /** Asks the host to leave (it exits on disconnect); kills it if it is mid-synthesis. */
