@@ -1,8 +1,9 @@
 // Speech throughput: 40 turns through the OpenAI engine against the loopback fake with 300 ms of
 // latency per request, at concurrency 1 and 8 (the ratio is what bounded concurrency buys), and
-// the built-in Flite voices' speed as × realtime. Prints figures; asserts nothing.
+// the built-in Flite voices' speed as × realtime, for sentences and for one 3,000-character turn
+// (which crashed the process on Node 20 before the speech host). Prints figures; asserts nothing.
 import { silentLogger } from "../log.js";
-import { BuiltinTtsEngine, fliteCompileCount } from "../pipeline/tts/builtin.js";
+import { BuiltinTtsEngine, fliteCompileCount, stopSpeechHosts } from "../pipeline/tts/builtin.js";
 import { createTtsEngine } from "../pipeline/tts/registry.js";
 import type { Pcm } from "../pipeline/types.js";
 import { startLoopback } from "../testing/fakes/loopback.js";
@@ -53,7 +54,8 @@ export async function ttsBench(): Promise<void> {
   const tCompile = performance.now();
   const first = await engine.synthesize({ text: SENTENCES[0]!, voice: "slt", model: "flite", language: "en" }, signal);
   const firstMs = performance.now() - tCompile;
-  out(`builtin (Flite WASI): first sentence ${firstMs.toFixed(0)} ms incl. module compile, ${(first.samples.length / first.sampleRate).toFixed(1)} s of audio`);
+  const firstAudio = (first.samples.length / first.sampleRate).toFixed(1);
+  out(`builtin (Flite WASI): first sentence ${firstMs.toFixed(0)} ms incl. host start and compile, ${firstAudio} s of audio`);
   for (const voice of ["slt", "rms", "awb"]) {
     const t0 = performance.now();
     const clips: Pcm[] = [];
@@ -62,5 +64,16 @@ export async function ttsBench(): Promise<void> {
     const audio = seconds(clips);
     out(`  ${voice}: ${audio.toFixed(1)} s of audio in ${wall.toFixed(2)} s → ${(audio / wall).toFixed(0)}× realtime (one at a time)`);
   }
-  out(`  module compiled ${fliteCompileCount()} time(s) in this process`);
+  let long = "";
+  for (let i = 0; long.length < 3000; i++) long += `${SENTENCES[i % SENTENCES.length]} `;
+  for (const voice of ["slt", "kal16"]) {
+    const t0 = performance.now();
+    const turn = { text: long.slice(0, 3000), voice, model: "flite", language: "en" };
+    const audio = seconds([await engine.synthesize(turn, signal)]);
+    const wall = (performance.now() - t0) / 1000;
+    const speed = `${(audio / wall).toFixed(0)}× realtime`;
+    out(`  ${voice}, one 3,000-character turn: ${audio.toFixed(0)} s of audio in ${wall.toFixed(2)} s → ${speed}`);
+  }
+  out(`  module compiled ${fliteCompileCount()} time(s) (once per speech host started)`);
+  await stopSpeechHosts();
 }

