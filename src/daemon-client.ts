@@ -157,16 +157,18 @@ export function watchLocalDaemon(db: Db, config: Config, log: Logger, opts: Watc
     log.warn({ why: status.why, nextStartInMs: gap }, "the local daemon is gone; starting a new one");
     await start(config, log);
   };
+  const run = () => {
+    if (busy) return;
+    busy = true;
+    void tick()
+      .catch((err: unknown) => log.error({ err }, "could not restart the daemon"))
+      .finally(() => (busy = false));
+  };
   const onDrop = () => {
     if (timer) return;
     if (Date.now() - connectedAt >= STABLE_MS) gap = 0;
-    timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      void tick()
-        .catch((err: unknown) => log.error({ err }, "could not restart the daemon"))
-        .finally(() => (busy = false));
-    }, everyMs).unref();
+    timer = setInterval(run, everyMs).unref();
+    run();
   };
   const unsubs = [
     db.subscribe("reconnecting", onDrop),
