@@ -24,7 +24,7 @@ async function listProfiles(session: StdioSession): Promise<number> {
   return structured<{ episode_profiles: unknown[] }>(result).episode_profiles.length;
 }
 
-it("after SIGTERM of the daemon the server starts a new one, signs in with its new secret and serves again", async () => {
+it("after SIGTERM of the daemon the server starts another, signs in with its new secret, serves again", async () => {
   s = await connectStdio(dataDir);
   expect(await listProfiles(s)).toBeGreaterThan(0);
   const daemon = readJson("daemon.json").pid;

@@ -62,7 +62,7 @@ it("a server that finds a corrupt state file beside a running daemon joins that 
   expect(readFileSync(logB, "utf8")).not.toMatch(/starting the daemon/);
 });
 
-it("a server that finds a state file naming a live pid with nothing on its port starts a daemon and answers", async () => {
+it("a server finding a state file with a live pid and nothing on its port starts a daemon and answers", async () => {
   const dataDir = tmpDataDir();
   dirs.push(dataDir);
   const bystander = track(spawn(process.execPath, ["-e", "setInterval(() => {}, 1 << 30)"], { stdio: "ignore" })).pid!;
