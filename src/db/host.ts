@@ -226,7 +226,8 @@ export async function startDbHost(opts: DbHostOptions): Promise<DbHost> {
     const socket = req.socket;
     let received = 0;
     const refuse = (code: number, reason: string) => {
-      log.warn({ remote: socket.remotePort, reason }, "db host: closing a connection that did not sign in");
+      // debug: anyone on the machine can make these, as fast as they like, and the log is on the data disk
+      log.debug({ remote: socket.remotePort, reason }, "db host: closing a connection that did not sign in");
       ws.close(code, reason);
       setTimeout(() => ws.terminate(), 1_000).unref();
     };
