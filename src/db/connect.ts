@@ -8,12 +8,13 @@
 // reconnect (measured: a daemon stopped with SIGTERM, a new one with a new secret, the sign-in
 // refused, and every call failed with "You must be connected to a SurrealDB instance" until the
 // server restarted). So a connection that was up and is given up is opened again here, with
-// backoff, whatever the cause, until it is closed on purpose.
+// backoff, whatever the cause, until it is closed on purpose. (Opening again drops sessions made
+// with `newSession()`, as the SDK's connect() does; nothing here uses them. Live queries come back.)
 import { Surreal, createRemoteEngines, isRetryableConflict } from "surrealdb";
 import { createNodeEngines } from "@surrealdb/node";
 import { AppError } from "../errors.js";
 import { silentLogger, type Logger } from "../log.js";
-import { HostLink, remoteSocketClass } from "./host-link.js";
+import { remoteSocketClass, type HostLink } from "./host-link.js";
 
 export type Db = Surreal;
 

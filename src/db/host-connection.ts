@@ -105,7 +105,12 @@ export class HostConnection {
       return;
     }
     if (this.closed) return;
-    const run = this.signedIn ? this.run(req) : (this.queue = this.queue.then(() => this.run(req)));
+    let run: Promise<void>;
+    if (this.signedIn) run = this.run(req);
+    else {
+      run = this.queue.then(() => this.run(req));
+      this.queue = run;
+    }
     this.inflight.add(run);
     await run;
     this.inflight.delete(run);
