@@ -160,7 +160,9 @@ describe.runIf(process.platform === "linux")("memory, with the default limits", 
     const sockets = await Promise.all(Array.from({ length: 8 }, () => rawClient(state.url)));
     for (const s of sockets) s.ws.send(big);
     const codes = await Promise.all(sockets.map((s) => s.closed.then((c) => c.code)));
-    for (const code of codes) expect([1006, 1009]).toContain(code);
+    // cut off by the byte budget (1009, or 1006 as seen by a sender still writing), or by the deadline
+    // when the machine is so busy that the 60 MB did not arrive within it (1008)
+    for (const code of codes) expect([1006, 1008, 1009]).toContain(code);
 
     const c = await rawClient(state.url);
     const answers = await Promise.all(
