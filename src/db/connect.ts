@@ -2,10 +2,19 @@
 // in this process (only one process may open a rocksdb store); ws(s):// and http(s):// speak to a
 // server (a real SurrealDB, or our local DB host). Node 20 has no global WebSocket, so the `ws`
 // package is passed in. Over ws:// the SDK reconnects by itself after the server restarts, signs
-// in again with the same credentials and restores the namespace, database and variables.
+// in again and restores the namespace, database and variables.
+//
+// The SDK gives a connection up for good when anything fails while it restores a session after a
+// reconnect (measured: a daemon stopped with SIGTERM, a new one with a new secret, the sign-in
+// refused, and every call failed with "You must be connected to a SurrealDB instance" until the
+// server restarted). So a connection that was up and is given up is opened again here, with
+// backoff, whatever the cause, until it is closed on purpose. (Opening again drops sessions made
+// with `newSession()`, as the SDK's connect() does; nothing here uses them. Live queries come back.)
 import { Surreal, createRemoteEngines, isRetryableConflict } from "surrealdb";
 import { createNodeEngines } from "@surrealdb/node";
-import WebSocket from "ws";
+import { AppError } from "../errors.js";
+import { silentLogger, type Logger } from "../log.js";
+import { remoteSocketClass, type HostLink } from "./host-link.js";
 
 export type Db = Surreal;
 
@@ -21,11 +30,13 @@ export interface ConnectOptions {
    */
   define?: boolean | undefined;
   /**
-   * Asked before every (re)connect attempt: where the server is now (ws://host:port), or
-   * undefined to keep the URL. The local DB host may come back on another port when its old one
-   * was taken; the SDK keeps one URL for ever, so the socket class redirects each new socket.
+   * The local DB host: every (re)connect goes where the link's state file says, only to a host
+   * that proves it knows the secret, and signs in with that secret (user/password are ignored).
    */
-  relocate?: (() => string | undefined) | undefined;
+  host?: HostLink | undefined;
+  /** How long the first connect may take before it fails; later reconnects wait as long as it takes. */
+  connectTimeoutMs?: number | undefined;
+  log?: Logger | undefined;
 }
 
 export function isEmbeddedUrl(url: string): boolean {
@@ -34,42 +45,39 @@ export function isEmbeddedUrl(url: string): boolean {
 
 /** Reconnect for ever, quickly at first: a local host restarts in well under a second. */
 const RECONNECT = { enabled: true, attempts: -1, retryDelay: 100, retryDelayMax: 2000, retryDelayMultiplier: 2, retryDelayJitter: 0.1 };
+/** A local host answers in milliseconds; a remote server may be starting or far away. */
+const LOCAL_CONNECT_TIMEOUT_MS = 10_000;
+const REMOTE_CONNECT_TIMEOUT_MS = 30_000;
+/** Between attempts to open again a connection the SDK gave up: 0.2 s doubling to 5 s. */
+const reopenDelay = (attempt: number) => Math.min(200 * 2 ** attempt, 5_000) * (0.75 + Math.random() / 2);
 
-/**
- * A server that accepts TCP but never answers the upgrade (a hung process, or another program on
- * a port the host used to have) would stall the SDK's reconnect loop for ever without a limit.
- * The local host answers in milliseconds; a remote server may sit behind a slow TLS link.
- */
-const LOCAL_HANDSHAKE_TIMEOUT_MS = 3000;
-const REMOTE_HANDSHAKE_TIMEOUT_MS = 15_000;
-
-/** `ws` with a handshake timeout and, optionally, each socket's address taken from `relocate`. */
-function socketClass(relocate: ConnectOptions["relocate"]): typeof globalThis.WebSocket {
-  // While the host is down `relocate` knows nothing; the last address it gave is the best guess.
-  let last: string | undefined;
-  class Socket extends WebSocket {
-    constructor(address: string | URL, protocols?: string | string[]) {
-      const url = new URL(address);
-      const current = relocate?.() ?? last;
-      if (current) {
-        last = current;
-        const to = new URL(current);
-        url.protocol = to.protocol;
-        url.host = to.host;
-      }
-      super(url, protocols, { handshakeTimeout: relocate ? LOCAL_HANDSHAKE_TIMEOUT_MS : REMOTE_HANDSHAKE_TIMEOUT_MS });
-    }
+/** A Surreal that knows whether it was closed on purpose. */
+class Connection extends Surreal {
+  closedOnPurpose = false;
+  override close(): Promise<true> {
+    this.closedOnPurpose = true;
+    return super.close();
   }
-  return Socket as unknown as typeof globalThis.WebSocket;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function connect(opts: ConnectOptions): Promise<Db> {
-  const db = new Surreal({
+  const log = opts.log ?? silentLogger;
+  const db = new Connection({
     engines: { ...createRemoteEngines(), ...createNodeEngines() },
-    websocketImpl: socketClass(opts.relocate),
+    websocketImpl: opts.host ? opts.host.socketClass() : remoteSocketClass(),
   });
-  const authentication =
-    opts.user && opts.password ? { username: opts.user, password: opts.password } : undefined;
+  const link = opts.host;
+  const authentication = link
+    ? () => link.credentials()
+    : opts.user && opts.password
+      ? { username: opts.user, password: opts.password }
+      : undefined;
   const define = opts.define || isEmbeddedUrl(opts.url);
   const connectOpts = {
     // Before the namespace exists, `use` of it works but queries fail; define first, then use.
@@ -77,12 +85,52 @@ export async function connect(opts: ConnectOptions): Promise<Db> {
     ...(authentication ? { authentication } : {}),
     reconnect: RECONNECT,
   };
-  await db.connect(opts.url, connectOpts);
-  if (define) {
-    await defineNamespace(db, opts.namespace, opts.database);
-    await db.use({ namespace: opts.namespace, database: opts.database });
+  const open = async () => {
+    await db.connect(opts.url, connectOpts);
+    if (define) {
+      await defineNamespace(db, opts.namespace, opts.database);
+      await db.use({ namespace: opts.namespace, database: opts.database });
+    }
+  };
+  if (isEmbeddedUrl(opts.url)) {
+    await open();
+    return db;
   }
+  const limit = opts.connectTimeoutMs ?? (link ? LOCAL_CONNECT_TIMEOUT_MS : REMOTE_CONNECT_TIMEOUT_MS);
+  const where = link ? `the local DB host (${link.source})` : opts.url;
+  try {
+    const late = () => new AppError("internal", `Could not connect to ${where} within ${limit} ms`);
+    await withTimeout(open(), limit, late);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  keepOpen(db, open, where, log);
   return db;
+}
+
+/** Opens the connection again each time the SDK gives it up, until it is closed on purpose. */
+function keepOpen(db: Connection, open: () => Promise<void>, where: string, log: Logger): void {
+  let reopening = false;
+  db.subscribe("disconnected", () => {
+    if (db.closedOnPurpose || reopening) return;
+    reopening = true;
+    log.warn({ where }, "db: the connection was given up; opening it again");
+    void (async () => {
+      for (let attempt = 0; !db.closedOnPurpose; attempt++) {
+        await new Promise((r) => setTimeout(r, reopenDelay(attempt)));
+        if (db.closedOnPurpose) break;
+        try {
+          await open();
+          log.info({ where, attempt }, "db: connection open again");
+          break;
+        } catch (err) {
+          log.warn({ err, where, attempt }, "db: could not open the connection again; retrying");
+        }
+      }
+      reopening = false;
+    })();
+  });
 }
 
 /** True for the engine's "can be retried" transaction conflicts (two writers on one key). */

@@ -1,10 +1,14 @@
 // `main(args, config)`: the local DB host in the foreground until SIGTERM/SIGINT. The daemon
 // (src/worker) calls startDbHost itself; this entry is for tests and for running the host alone.
-// Args: [--port N].
+// Args: [--port N]. Exits 75 (EX_TEMPFAIL) when the host asks to be restarted (a disk that was full
+// has room again), so whatever started it starts it again.
 import type { Config } from "../config.js";
 import { invalidInput } from "../errors.js";
 import { createLogger } from "../log.js";
 import { startDbHost } from "./host.js";
+
+/** EX_TEMPFAIL: stopped on purpose, to be started again. */
+export const EXIT_RESTART = 75;
 
 function parsePort(args: string[]): number | undefined {
   const i = args.findIndex((a) => a === "--port" || a.startsWith("--port="));
@@ -18,14 +22,25 @@ function parsePort(args: string[]): number | undefined {
 export async function main(args: string[], config: Config): Promise<number> {
   const log = createLogger({ level: config.logLevel, ...(config.logFile ? { file: config.logFile } : {}), name: "db-host" });
   const port = parsePort(args);
-  const host = await startDbHost({ dataDir: config.dataDir, log, ...(port !== undefined ? { port } : {}) });
-  await new Promise<void>((resolve) => {
-    process.once("SIGTERM", () => resolve());
-    process.once("SIGINT", () => resolve());
+  let restart: (reason: string) => void = () => {};
+  const restartNeeded = new Promise<string>((resolve) => (restart = resolve));
+  const host = await startDbHost({
+    dataDir: config.dataDir,
+    log,
+    onRestartNeeded: (reason) => restart(reason),
+    ...(port !== undefined ? { port } : {}),
   });
+  const why = await Promise.race([
+    restartNeeded,
+    new Promise<undefined>((resolve) => {
+      process.once("SIGTERM", () => resolve(undefined));
+      process.once("SIGINT", () => resolve(undefined));
+    }),
+  ]);
   await host.stop();
+  const code = why === undefined ? 0 : EXIT_RESTART;
   // Measured: once an index was defined, the embedded engine keeps the process alive after it was
   // freed (no JS handle is left). Everything is stopped and flushed here, so leave explicitly.
-  setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
-  return 0;
+  setTimeout(() => process.exit(code), 200).unref();
+  return code;
 }

@@ -2,9 +2,18 @@
 // namespace, database and variables), as with a real server; sessions the client creates itself
 // (SDK `newSession`, sent as `attach` with a uuid) belong to it alone. Its live queries are killed
 // and its sessions detached when it goes: the engine keeps both alive otherwise.
+//
+// Before sign-in nothing reaches the engine. The SDK, restoring a session after a reconnect, sends
+// `version`, then `use` and one `let` per variable, and only then `signin` (its controller's
+// #onConnected/#restoreSession; `attach` of its own sessions comes after the first session signed
+// in). So before sign-in the host answers `ping` and `version` itself, remembers `use`/`let`/`unset`
+// (bounded in number, and in bytes by the socket guard in host.ts) and replays them into the
+// connection's session once the client has signed in; everything else is refused.
 import { timingSafeEqual } from "node:crypto";
 import type { Logger } from "../log.js";
 import { Uuid } from "surrealdb";
+import { rewordDiskFull } from "./disk-full.js";
+import { limitMessage, type HostLimits } from "./host-limits.js";
 import type { NativeEngine } from "./native.js";
 import { codec, errorResponse, isEngineError, resultResponse, wrapNotification, wrapResponse, type RpcErrorBody } from "./rpc-envelope.js";
 
@@ -14,9 +23,16 @@ export interface HostShared {
   secret: string;
   /** Returned by a good `signin`; `authenticate` with it also signs in. */
   token: string;
+  /** The engine's answer to `version`, asked once at start, so `version` before sign-in costs nothing. */
+  version: unknown;
+  limits: HostLimits;
+  /** `<dataDir>/db`, named in disk-full errors. */
+  storeDir: string;
   log: Logger;
   /** session uuid → the connection that owns it, so notifications reach only their owner. */
   owners: Map<string, HostConnection>;
+  /** Called with the engine's message when a write failed for want of disk space. */
+  onDiskFull(message: string): void;
 }
 
 export interface RpcRequest {
@@ -27,8 +43,8 @@ export interface RpcRequest {
   txn?: unknown;
 }
 
-/** What a client may do before it signs in: exactly what the SDK sends while it restores a session. */
-const BEFORE_SIGNIN = new Set(["ping", "version", "health", "use", "let", "unset", "attach", "detach", "signin", "authenticate", "invalidate", "reset"]);
+/** Remembered before sign-in and replayed after it: what the SDK sends while restoring a session. */
+const DEFERRED = new Set(["use", "let", "unset"]);
 const NOT_SUPPORTED = new Set(["signup", "refresh", "revoke"]);
 
 const AUTH_FAILED: RpcErrorBody = { code: -32002, kind: "NotAllowed", message: "There was a problem with authentication: the local DB host takes user root and the secret from db-host.json" };
@@ -46,18 +62,25 @@ export class HostConnection {
   private readonly sessions = new Set<string>();
   /** live query id → session it runs in, to kill it when the connection goes. */
   private readonly lives = new Map<string, Uuid>();
-  private authenticated = false;
+  private signedIn = false;
   private closed = false;
   private closing: Promise<void> | undefined;
   /** Requests still running: cleanup waits for them, so a live query or session they create is not leaked. */
   private readonly inflight = new Set<Promise<void>>();
-  private readonly ready: Promise<void>;
+  /** Until sign-in, requests run one after another, so nothing overtakes the sign-in it follows. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly deferred: RpcRequest[] = [];
+  private preAuthRequests = 0;
 
   constructor(
     private readonly shared: HostShared,
     private readonly send: (data: Uint8Array) => void,
-  ) {
-    this.ready = this.attach(this.defaultSession);
+    /** Called once, when the connection first signs in. */
+    private readonly onSignedIn: () => void = () => {},
+  ) {}
+
+  get authenticated(): boolean {
+    return this.signedIn;
   }
 
   private async exec(req: RpcRequest): Promise<Uint8Array> {
@@ -82,22 +105,67 @@ export class HostConnection {
       return;
     }
     if (this.closed) return;
-    const run = (async () => {
-      try {
-        await this.ready;
-        this.reply(await this.dispatch(req));
-      } catch (err) {
-        this.shared.log.warn({ err, method: req.method }, "db host: request failed");
-        this.reply(errorResponse(req.id, { code: -32000, kind: "Internal", message: `The local DB host failed: ${(err as Error).message}` }));
-      }
-    })();
+    let run: Promise<void>;
+    if (this.signedIn) run = this.run(req);
+    else {
+      run = this.queue.then(() => this.run(req));
+      this.queue = run;
+    }
     this.inflight.add(run);
     await run;
     this.inflight.delete(run);
   }
 
+  private async run(req: RpcRequest): Promise<void> {
+    try {
+      this.reply(this.signedIn ? await this.dispatch(req) : await this.beforeSignin(req));
+    } catch (err) {
+      this.shared.log.warn({ err, method: req.method }, "db host: request failed");
+      const message = `The local DB host failed: ${(err as Error).message}`;
+      this.reply(errorResponse(req.id, { code: -32000, kind: "Internal", message }));
+    }
+  }
+
   private reply(data: Uint8Array): void {
     if (!this.closed) this.send(data);
+  }
+
+  private async beforeSignin(req: RpcRequest): Promise<Uint8Array> {
+    const method = req.method as string;
+    if (method === "signin" || method === "authenticate") return this.signin(req);
+    if (++this.preAuthRequests > this.shared.limits.preAuthRequests) {
+      const message = limitMessage.preAuthRequests(this.shared.limits.preAuthRequests);
+      return errorResponse(req.id, { code: -32002, kind: "NotAllowed", message });
+    }
+    if (method === "ping") return resultResponse(req.id, null);
+    if (method === "version") return resultResponse(req.id, this.shared.version);
+    const ownSession = req.session === undefined || req.session === null;
+    if (!DEFERRED.has(method) || !ownSession) return errorResponse(req.id, NOT_SIGNED_IN);
+    this.deferred.push({ method, params: req.params });
+    return resultResponse(req.id, null);
+  }
+
+  private async signin(req: RpcRequest): Promise<Uint8Array> {
+    const params = Array.isArray(req.params) ? (req.params as unknown[]) : [];
+    let ok: boolean;
+    let result: unknown = null;
+    if (req.method === "signin") {
+      const auth = params[0] as { user?: unknown; pass?: unknown } | undefined;
+      ok = auth?.user === "root" && sameSecret(auth.pass, this.shared.secret);
+      result = this.shared.token;
+    } else {
+      ok = sameSecret(params[0], this.shared.token);
+    }
+    if (!ok) return errorResponse(req.id, AUTH_FAILED);
+    if (!this.sessions.has(this.defaultSession.toString())) await this.attach(this.defaultSession);
+    // What the client set up before signing in, in its order, into its own session.
+    for (const d of this.deferred.splice(0)) {
+      const raw = await this.exec({ id: "host", method: d.method, params: d.params, session: this.defaultSession });
+      if (isEngineError(raw)) return wrapResponse(req.id, raw);
+    }
+    this.signedIn = true;
+    this.onSignedIn();
+    return resultResponse(req.id, result);
   }
 
   private async dispatch(req: RpcRequest): Promise<Uint8Array> {
@@ -109,19 +177,14 @@ export class HostConnection {
     switch (method) {
       case "ping":
         return resultResponse(req.id, null);
-      case "signin": {
-        const auth = params[0] as { user?: unknown; pass?: unknown } | undefined;
-        this.authenticated = auth?.user === "root" && sameSecret(auth.pass, this.shared.secret);
-        return this.authenticated ? resultResponse(req.id, this.shared.token) : errorResponse(req.id, AUTH_FAILED);
-      }
+      case "signin":
       case "authenticate":
-        this.authenticated = sameSecret(params[0], this.shared.token);
-        return this.authenticated ? resultResponse(req.id, null) : errorResponse(req.id, AUTH_FAILED);
+        return this.signin(req);
       case "invalidate":
-        this.authenticated = false;
+        this.signedIn = false;
+        this.preAuthRequests = 0;
         return resultResponse(req.id, null);
     }
-    if (!this.authenticated && !BEFORE_SIGNIN.has(method)) return errorResponse(req.id, NOT_SIGNED_IN);
 
     const session = req.session === undefined || req.session === null ? this.defaultSession : req.session;
     if (!(session instanceof Uuid)) return errorResponse(req.id, { code: -32602, kind: "Validation", message: "session: must be a uuid" });
@@ -129,6 +192,10 @@ export class HostConnection {
     const owner = this.shared.owners.get(sessionKey);
     if (method === "attach") {
       if (owner) return errorResponse(req.id, { code: -32000, kind: "AlreadyExists", message: `Session already attached: ${sessionKey}` });
+      if (this.sessions.size >= this.shared.limits.maxSessions) {
+        const message = limitMessage.sessions(this.shared.limits.maxSessions);
+        return errorResponse(req.id, { code: -32000, kind: "NotAllowed", message });
+      }
       await this.attach(session);
       return resultResponse(req.id, null);
     }
@@ -142,7 +209,12 @@ export class HostConnection {
       return resultResponse(req.id, [...this.sessions].filter((s) => s !== this.defaultSession.toString()).map((s) => new Uuid(s)));
     }
 
-    const raw = await this.exec({ ...req, session });
+    let raw = await this.exec({ ...req, session });
+    const full = rewordDiskFull(raw, this.shared.storeDir);
+    if (full) {
+      this.shared.onDiskFull(full.original);
+      raw = full.raw;
+    }
     if (!isEngineError(raw)) this.track(method, params, raw, session);
     return wrapResponse(req.id, raw);
   }
@@ -184,7 +256,6 @@ export class HostConnection {
   close(): Promise<void> {
     this.closed = true;
     return (this.closing ??= (async () => {
-      await this.ready.catch(() => undefined);
       await Promise.allSettled([...this.inflight]);
       for (const key of [...this.sessions]) {
         await this.release(new Uuid(key)).catch((err: unknown) => this.shared.log.debug({ err }, "db host: session cleanup failed"));

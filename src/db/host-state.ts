@@ -46,13 +46,29 @@ function isHostState(v: unknown): v is HostState {
 
 /** The state file as written, whether or not its process still runs; undefined when missing or unreadable. */
 export async function readStateFile(dataDir: string): Promise<HostState | undefined> {
+  const found = await inspectStateFile(dataDir);
+  return found.kind === "ok" ? found.state : undefined;
+}
+
+export type StateFile =
+  | { kind: "missing" }
+  /** There, but not a state file: half-written by hand, truncated, or unreadable. */
+  | { kind: "corrupt"; reason: string }
+  | { kind: "ok"; state: HostState };
+
+/** What is in the state file, telling a missing file from a corrupt one. */
+export async function inspectStateFile(dataDir: string): Promise<StateFile> {
   let text: string;
   try {
     text = await readFile(stateFilePath(dataDir), "utf8");
-  } catch {
-    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { kind: "missing" };
+    return { kind: "corrupt", reason: `unreadable (${code ?? (err as Error).message})` };
   }
-  return parseState(text);
+  const state = parseState(text);
+  if (state) return { kind: "ok", state };
+  return { kind: "corrupt", reason: "not valid JSON with port, pid, secret, url and started" };
 }
 
 function parseState(text: string): HostState | undefined {

@@ -3,6 +3,11 @@
 // transaction together with its record: when two processes start at once, one commits, the
 // other's CREATE of the same record fails, and the loser re-reads, sees it applied and moves on.
 // A migration's `sql` must not contain BEGIN/COMMIT itself.
+//
+// Migrations define tables with OVERWRITE, so pointed at a database another application already
+// uses (Open Notebook keeps `notebook`, `source`, `episode_profile`, `speaker_profile`, `episode`
+// and `command` under the same names) they would redefine its tables and break it. So before the
+// first migration, a database that holds tables but no `migration` table of ours is refused.
 import { RecordId, type QueryResponse } from "surrealdb";
 import { AppError } from "../errors.js";
 import { isConflict, type Db } from "./connect.js";
@@ -50,6 +55,31 @@ function firstCause(responses: QueryResponse[]): Error | undefined {
   return errors.find((e) => !/not executed due to a failed transaction/i.test(e.message)) ?? errors[0];
 }
 
+/** Our `migration` table: only our fields (none yet while another process bootstraps it), numeric ids. */
+async function isOurMigrationTable(db: Db): Promise<boolean> {
+  const [info] = await db.query<[{ fields?: Record<string, unknown> }]>(`INFO FOR TABLE ${MIGRATION_TABLE}`);
+  if (!Object.keys(info?.fields ?? {}).every((f) => f === "name" || f === "applied_at")) return false;
+  const [ids] = await db.query<[RecordId[]]>(`SELECT VALUE id FROM ${MIGRATION_TABLE} LIMIT 100`);
+  return ids.every((id) => typeof id.id === "number");
+}
+
+/** Throws, naming the tables, when the database holds tables that our migrations did not create. */
+async function refuseForeignDatabase(db: Db): Promise<void> {
+  const [info] = await db.query<[{ tables?: Record<string, unknown> }]>("INFO FOR DB");
+  const tables = Object.keys(info?.tables ?? {}).sort();
+  if (tables.length === 0) return;
+  if (tables.includes(MIGRATION_TABLE) && (await isOurMigrationTable(db))) return;
+  const [where] = await db.query<[string]>("RETURN session::ns() + '/' + session::db()");
+  const shown = tables.length > 12 ? [...tables.slice(0, 12), `… ${tables.length - 12} more`] : tables;
+  throw new AppError(
+    "conflict",
+    `The database ${where} already holds tables that podcast-mcp did not create (${shown.join(", ")}) ` +
+      `and no podcast-mcp ${MIGRATION_TABLE} table: refusing to migrate it, which would redefine those tables ` +
+      "and break the application that owns them. Point SURREAL_NAMESPACE / SURREAL_DATABASE at a database " +
+      "of podcast-mcp's own (the default namespace is podcast_mcp)",
+  );
+}
+
 async function bootstrap(db: Db): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -91,6 +121,7 @@ async function applyOne(db: Db, m: Migration): Promise<boolean> {
 /** Applies the migrations not yet recorded, in id order; returns how many this call applied. */
 export async function migrate(db: Db, migrations: Migration[]): Promise<number> {
   checkMigrations(migrations);
+  await refuseForeignDatabase(db);
   await bootstrap(db);
   let applied = 0;
   for (const m of [...migrations].sort((a, b) => a.id - b.id)) {

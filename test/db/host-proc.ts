@@ -14,8 +14,22 @@ export interface HostProc {
   exited: Promise<number | null>;
 }
 
-export function spawnHost(dataDir: string): HostProc {
-  const child = spawn(process.execPath, [SCRIPT], { env: cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, LOG_LEVEL: "warn" }), stdio: ["ignore", "ignore", "pipe"] });
+export interface SpawnHostOptions {
+  /** The command line that runs the host, given the plain one (e.g. a shell that lowers a limit first). */
+  wrap?: (host: string[]) => string[];
+  /** Where the host's stderr goes (a file descriptor), instead of a pipe the test reads. */
+  stderrFd?: number;
+  env?: Record<string, string>;
+}
+
+/** The node command line that runs the built host. */
+export const HOST_COMMAND = [process.execPath, SCRIPT];
+
+export function spawnHost(dataDir: string, opts: SpawnHostOptions = {}): HostProc {
+  const [cmd, ...args] = opts.wrap ? opts.wrap(HOST_COMMAND) : HOST_COMMAND;
+  const env = cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, LOG_LEVEL: "warn", ...opts.env });
+  const stdio = ["ignore", "ignore", opts.stderrFd ?? "pipe"] as const;
+  const child = spawn(cmd!, args, { env, stdio: [...stdio] });
   children.add(child);
   let err = "";
   child.stderr?.on("data", (d: Buffer) => (err += d.toString()));

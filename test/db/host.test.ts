@@ -190,8 +190,9 @@ describe("local DB host", () => {
     await host.exited;
     host = spawnHost(dataDir);
     const restarted = await hostReady(dataDir, host);
-    expect(restarted.port).toBe(state.port); // re-bound the old port, so old clients find it
-    expect(restarted.secret).toBe(state.secret);
+    expect(restarted.port).toBe(state.port); // re-bound the old port
+    // a new secret: whoever read the crashed host's file cannot sign in; clients re-read it
+    expect(restarted.secret).not.toBe(state.secret);
     for (const db of [a, b]) {
       const [rows] = await waitFor(() => db.query<[Array<{ text: string }>]>("SELECT text FROM note:before_kill"), 20_000, 100);
       expect(rows).toEqual([{ text: "durable" }]);
@@ -230,7 +231,7 @@ describe("local DB host", () => {
 });
 
 describe("host state", () => {
-  it("a stale state file from a dead process is taken over, keeping its secret", async () => {
+  it("a stale state file from a dead process is taken over, with a new secret", async () => {
     const dataDir = tmpDataDir();
     const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
     const stale: HostState = { port: 1, pid: dead, secret: "stale-secret-stale-secret-stale-secret", url: "ws://127.0.0.1:1", started: new Date(0).toISOString() };
@@ -238,7 +239,7 @@ describe("host state", () => {
     expect(await readHostState(dataDir)).toBeUndefined();
     const host = spawnHost(dataDir);
     const state = await hostReady(dataDir, host);
-    expect(state.secret).toBe(stale.secret);
+    expect(state.secret).not.toBe(stale.secret);
     const db = await client(dataDir);
     const [n] = await db.query<[number]>("RETURN 1 + 1");
     expect(n).toBe(2);
@@ -250,7 +251,9 @@ describe("host state", () => {
     try {
       const host = spawnHost(dataDir);
       expect(await host.exited).toBe(3);
-      expect(host.stderr()).toMatch(/in use by another process/);
+      // names the process that holds the lock (Linux /proc/locks) and the missing state file
+      const named = new RegExp(`in use by process ${process.pid}\\b.*db-host\\.json is missing`);
+      expect(host.stderr()).toMatch(process.platform === "linux" ? named : /in use by/);
       expect(await readHostState(dataDir)).toBeUndefined();
     } finally {
       await holder.close();
