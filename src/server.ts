@@ -9,6 +9,8 @@ import { registerEpisodeResources } from "./resources/episodes.js";
 import { registerJobResources } from "./resources/jobs.js";
 import { registerProfileResources } from "./resources/profiles.js";
 import { registerNotebookResources } from "./resources/notebooks.js";
+import { registerAudioPartResources } from "./resources/audio-parts.js";
+import { registerPlayerResource } from "./resources/player.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { SubscriptionHub } from "./resources/subscriptions.js";
 
@@ -32,6 +34,8 @@ export function buildMcpServer(deps: ToolDeps, hub: SubscriptionHub | undefined,
   registerJobResources(server, deps);
   registerProfileResources(server, deps);
   registerNotebookResources(server, deps);
+  registerAudioPartResources(server, deps);
+  registerPlayerResource(server);
   registerPrompts(server);
   hub?.attach(server, era);
   return server;
