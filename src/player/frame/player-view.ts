@@ -1,6 +1,6 @@
 // The finished episode: play/pause, seek, speed, chapters that jump, and the transcript with the
 // turn being spoken highlighted (click a turn to hear it). Keyboard: Space plays/pauses, ← → move
-// 5 s (anywhere but a text field), Enter/Space on a chapter or a turn jumps there.
+// 5 s, and every control is a button or the slider, so Tab reaches it and Enter/Space presses it.
 import { byId, element } from "./dom.js";
 import { currentIndex, type EpisodeView } from "./episode.js";
 import { clamp, formatPosition, formatTime } from "./format.js";
@@ -181,8 +181,8 @@ export function showPlayer(view: EpisodeView, dataUrl: string, opts: PlayerOptio
   const onKey = (e: KeyboardEvent) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const target = e.target as HTMLElement | null;
-    const onButton = target?.tagName === "BUTTON" && target !== play;
-    if (e.key === " " && !onButton) {
+    // On a button, Space presses that button (the play button toggles by itself).
+    if (e.key === " " && target?.tagName !== "BUTTON") {
       e.preventDefault();
       toggle();
     } else if (e.key === "ArrowLeft" || e.key === "ArrowRight") {

@@ -64,7 +64,7 @@ async function run(toolName, args, { theme = "light", width = 320 } = {}) {
     displayMode: "inline",
     locale: "en-GB",
     containerDimensions: { maxWidth: width },
-    safeAreaInsets: { top: 0, right: 0, bottom: 0, left: 0 },
+    safeAreaInsets: { top: 0, right: 0, bottom: 10, left: 0 },
     styles: { variables: { "--font-sans": "'DejaVu Sans', sans-serif" } },
   };
   const bridge = new AppBridge(
