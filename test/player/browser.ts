@@ -42,32 +42,44 @@ export async function openHostPage(client: Client): Promise<HostPage> {
     ],
     viewport: { width: 400, height: 1100 },
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors: string[] = [];
-  const frameRequests: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("request", (r) => {
-    if (r.frame() !== page.mainFrame()) frameRequests.push(r.url().slice(0, 80));
-  });
+  // A failure before the page is ready still closes Chromium (the caller never gets the context).
+  const ready = async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    const frameRequests: string[] = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (r) => {
+      if (r.frame() !== page.mainFrame()) frameRequests.push(r.url().slice(0, 80));
+    });
 
-  await page.exposeFunction("mcpListTools", () => client.listTools());
-  await page.exposeFunction("mcpCallTool", (p: { name: string; arguments: Record<string, unknown> }) =>
-    client.callTool(p),
-  );
-  await page.exposeFunction("mcpReadResource", (p: { uri: string }) => client.readResource(p));
+    await page.exposeFunction("mcpListTools", () => client.listTools());
+    await page.exposeFunction("mcpCallTool", (p: { name: string; arguments: Record<string, unknown> }) =>
+      client.callTool(p),
+    );
+    await page.exposeFunction("mcpReadResource", (p: { uri: string }) => client.readResource(p));
 
-  const map = importMapFor(["@modelcontextprotocol/ext-apps/app-bridge"]);
-  const hostHtml = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MCP Apps test host</title>
-<script type="importmap">${JSON.stringify(map)}</script>
-<style>body{font-family:sans-serif;margin:12px;background:#e9ebee}
-iframe{display:block;border:1px solid #aab;background:transparent}</style>
-</head><body><div id="chat"></div><script type="module" src="/test/player/host/host.js"></script></body></html>`;
-  await routeHostOrigin(page, { "/host.html": hostHtml });
-  await page.goto(`${HOST_ORIGIN}/host.html`);
-  await page.waitForFunction(() => (window as unknown as { hostReady?: boolean }).hostReady === true, undefined, {
-    timeout: 30_000,
-  });
+    const map = importMapFor(["@modelcontextprotocol/ext-apps/app-bridge"]);
+    const hostHtml = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MCP Apps test host</title>
+  <script type="importmap">${JSON.stringify(map)}</script>
+  <style>body{font-family:sans-serif;margin:12px;background:#e9ebee}
+  iframe{display:block;border:1px solid #aab;background:transparent}</style>
+  </head><body><div id="chat"></div><script type="module" src="/test/player/host/host.js"></script></body></html>`;
+    await routeHostOrigin(page, { "/host.html": hostHtml });
+    await page.goto(`${HOST_ORIGIN}/host.html`);
+    await page.waitForFunction(() => (window as unknown as { hostReady?: boolean }).hostReady === true, undefined, {
+      timeout: 30_000,
+    });
+    return { page, errors, frameRequests };
+  };
+  let opened: Awaited<ReturnType<typeof ready>>;
+  try {
+    opened = await ready();
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
+  const { page, errors, frameRequests } = opened;
 
   return {
     context,
