@@ -10,6 +10,8 @@ import { registerEpisodeResources } from "./resources/episodes.js";
 import { registerJobResources } from "./resources/jobs.js";
 import { registerProfileResources } from "./resources/profiles.js";
 import { registerNotebookResources } from "./resources/notebooks.js";
+import { registerAudioPartResources } from "./resources/audio-parts.js";
+import { registerPlayerResource } from "./resources/player.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { SubscriptionHub } from "./resources/subscriptions.js";
 
@@ -35,6 +37,8 @@ export function buildMcpServer(deps: ServerDeps, hub: SubscriptionHub | undefine
   registerJobResources(server, deps, era);
   registerProfileResources(server, deps, era);
   registerNotebookResources(server, deps, era);
+  registerAudioPartResources(server, deps, era);
+  registerPlayerResource(server);
   registerPrompts(server);
   hub?.attach(server, era);
   return server;

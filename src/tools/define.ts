@@ -27,6 +27,8 @@ export interface ToolDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = 
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /** Extra tool metadata, e.g. `ui` naming the MCP Apps page that renders the result. */
+  _meta?: Record<string, unknown>;
   run(args: z.output<I>, deps: ToolDeps, call: ToolCallContext): Promise<z.input<O>>;
 }
 
@@ -55,7 +57,14 @@ export function registerTools(server: McpServer, tools: ToolDef[], deps: ToolDep
   for (const tool of tools) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: { title: tool.title, ...tool.annotations } },
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { title: tool.title, ...tool.annotations },
+        ...(tool._meta ? { _meta: tool._meta } : {}),
+      },
       // The SDK has already validated args against `input`; run() still gets the parsed output type.
       (async (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
         try {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "./define.js";
+import { PLAYER_TOOL_META } from "../player/meta.js";
 import { GenerateInput } from "../podcasts/validation.js";
 
 export const generatePodcast = defineTool({
@@ -20,5 +21,6 @@ export const generatePodcast = defineTool({
     episode_id: z.string(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  _meta: PLAYER_TOOL_META,
   run: (args, { podcasts }) => podcasts.submitEpisode(args),
 });

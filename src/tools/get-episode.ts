@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "./define.js";
+import { PLAYER_TOOL_META } from "../player/meta.js";
 import { EpisodeId } from "./schemas.js";
 
 // The same record as the podcast://episodes/{id} resource, for clients that only call tools.
@@ -12,6 +13,7 @@ export const getEpisode = defineTool({
   input: z.object({ episode_id: EpisodeId, include_transcript: z.boolean().optional().describe("default true") }).strict(),
   output: z.object({ id: z.string(), name: z.string(), status: z.string(), audio_file: z.string().nullable() }).passthrough(),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  _meta: PLAYER_TOOL_META,
   run: async ({ episode_id, include_transcript }, { podcasts }) => {
     const ep = await podcasts.getEpisode(episode_id);
     if (include_transcript === false) {

@@ -20,7 +20,7 @@ const readJson = (file: string) =>
   JSON.parse(readFileSync(path.join(dataDir, file), "utf8")) as { pid: number; secret?: string };
 
 async function listProfiles(session: StdioSession): Promise<number> {
-  const result = await session.client.callTool({ name: "list_profiles", arguments: {} }, undefined, { timeout: 5_000 });
+  const result = await session.client.callTool({ name: "list_profiles", arguments: {} }, { timeout: 5_000 });
   return structured<{ episode_profiles: unknown[] }>(result).episode_profiles.length;
 }
 

@@ -25,7 +25,7 @@ async function server(dataDir: string): Promise<StdioSession> {
 }
 
 async function profiles(s: StdioSession): Promise<number> {
-  const r = await s.client.callTool({ name: "list_profiles", arguments: {} }, undefined, { timeout: 10_000 });
+  const r = await s.client.callTool({ name: "list_profiles", arguments: {} }, { timeout: 10_000 });
   return structured<{ episode_profiles: unknown[] }>(r).episode_profiles.length;
 }
 
