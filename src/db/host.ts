@@ -34,7 +34,6 @@ import {
 } from "./host-state.js";
 import { openNativeEngine, type NativeEngine } from "./native.js";
 import { codec } from "./rpc-envelope.js";
-import { neverThrowing } from "./safe-log.js";
 import { storeLockHolder } from "./store-lock.js";
 
 export { readHostState, type HostState } from "./host-state.js";
@@ -137,7 +136,7 @@ async function freeBytes(dir: string): Promise<number> {
 
 export async function startDbHost(opts: DbHostOptions): Promise<DbHost> {
   const { dataDir } = opts;
-  const log = neverThrowing(opts.log);
+  const log = opts.log;
   const limits: HostLimits = { ...DEFAULT_HOST_LIMITS, ...opts.limits };
   const storeDir = path.join(dataDir, "db");
   await mkdir(dataDir, { recursive: true, mode: 0o700 });

@@ -57,7 +57,7 @@ describe("podcast-mcp generate", () => {
 
     const chapters = readChapters(mp3);
     expect(chapters.map((c) => c.title)).toEqual(episode.outline.segments.map((s) => s.name));
-    expect(chapters).toHaveLength(4); // tech_discussion: 4 segments
+    expect(chapters).toHaveLength(3); // the built-in writer: one chapter per heading with text (page.md has 3)
   });
 
   it("goes through the local DB host when one runs (the store is locked to it), with literal text", async () => {

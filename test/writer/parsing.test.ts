@@ -33,11 +33,9 @@ describe("Markdown clean-up", () => {
     const md = ["---", "title: x", "---", "Intro", "=====", "", "Text here", "more text.", "", "- first item", "- second item.", "", "| a | b |", "|---|---|", "| 1 | 2 |", "", "~~~js", "code();", "~~~", "## Next:"].join("\n");
     expect(parseBlocks(md)).toEqual([
       { kind: "heading", text: "Intro" },
-      { kind: "paragraph", sentences: ["Text here more text."] },
-      { kind: "paragraph", sentences: ["first item."] },
-      { kind: "paragraph", sentences: ["second item."] },
-      { kind: "paragraph", sentences: ["a, b."] },
-      { kind: "paragraph", sentences: ["1, 2."] },
+      { kind: "paragraph", sentences: ["Text here. More text."] },
+      { kind: "paragraph", sentences: ["There are two points. First item. Second item."] },
+      { kind: "paragraph", sentences: ["A: 1, b: 2."] },
       { kind: "heading", text: "Next" },
     ]);
   });
