@@ -64,6 +64,11 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
   // Block boundaries do not add up (</div><div> is one line break, not two): the strongest one
   // asked for since the last text wins and is written just before the next text.
   let pendingBreak = 0;
+  // Table cells: a row is one line, its cells joined by ", " (by a space after a cell that ends in
+  // punctuation), written lazily so that empty cells add nothing.
+  let cellDepth = 0;
+  let cellsInRow = 0;
+  let pendingCell = false;
   const emit = (s: string) => {
     if (skip || (hasMain && inMain === 0)) return;
     if (s === "\n" || s === "\n\n") {
@@ -74,6 +79,13 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       if (s.trim() === "") return;
       out.push("\n".repeat(pendingBreak));
       pendingBreak = 0;
+    }
+    if (pendingCell) {
+      if (s.trim() === "") return;
+      const last = (out.pop() ?? "").replace(/[ \t]+$/, "");
+      out.push(last, /[.,;:!?]$/.test(last) ? " " : ", ");
+      pendingCell = false;
+      s = s.replace(/^\s+/, "");
     }
     out.push(s);
     if (h1Buf) h1Buf.push(s);
@@ -132,6 +144,23 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
     }
 
     if (name === "pre") pre += closing ? (pre > 0 ? -1 : 0) : 1;
+    if (CELL.has(name)) {
+      if (!closing && !selfClosing) {
+        if (cellsInRow > 0) pendingCell = true;
+        cellsInRow++;
+        cellDepth++;
+      } else if (closing && cellDepth > 0) cellDepth--;
+      emit(" ");
+      continue;
+    }
+    if (name === "tr") {
+      cellsInRow = 0;
+      pendingCell = false;
+    }
+    if (cellDepth > 0 && name !== "tr" && (BLOCK.has(name) || HEADING.test(name))) {
+      emit(" "); // paragraphs and lists inside a cell stay on the row's line
+      continue;
+    }
     if (HEADING.test(name)) {
       emit("\n\n");
       // Kept as a markdown heading line, like markdown sources: the writers use the structure.
@@ -148,8 +177,6 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       emit("\n\n");
     } else if (BLOCK.has(name)) {
       emit("\n");
-    } else if (CELL.has(name) && closing) {
-      emit(" ");
     }
   }
   emitText(html.slice(last));
