@@ -33,6 +33,8 @@ export interface PdfSpec {
   outline?: PdfOutlineItem[];
   /** Encrypt with the standard security handler (revision 2, RC4 40-bit) under this user password. */
   userPassword?: string;
+  /** The document information dictionary's /Title. */
+  title?: string;
 }
 
 const PAD = Buffer.from("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a", "hex");
@@ -140,6 +142,13 @@ export function makePdf(spec: PdfSpec): Buffer {
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R${outlineRef} >>`;
 
+  let infoRef = "";
+  if (spec.title !== undefined) {
+    const info = add("");
+    objects[info - 1] = `<< /Title ${str(info, spec.title)} /Producer (podcast-mcp tests) >>`;
+    infoRef = ` /Info ${info} 0 R`;
+  }
+
   let encryptRef = "";
   if (security) {
     const enc = add(`<< /Filter /Standard /V 1 /R 2 /O ${hex(security.o)} /U ${hex(security.u)} /P ${security.p} >>`);
@@ -158,7 +167,7 @@ export function makePdf(spec: PdfSpec): Buffer {
   const xref =
     `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` +
     offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("") +
-    `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /ID [${hex(id)} ${hex(id)}]${encryptRef} >>\n` +
+    `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /ID [${hex(id)} ${hex(id)}]${infoRef}${encryptRef} >>\n` +
     `startxref\n${offset}\n%%EOF\n`;
   chunks.push(Buffer.from(xref, "latin1"));
   return Buffer.concat(chunks);
