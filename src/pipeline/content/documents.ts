@@ -20,6 +20,8 @@ export interface DocumentOptions {
   timeoutMs?: number | undefined;
   /** Pages read from a PDF at most (default MAX_PDF_PAGES). */
   maxPages?: number | undefined;
+  /** Bytes a Word or EPUB file may unpack to (default MAX_UNZIPPED_BYTES). */
+  maxUnzippedBytes?: number | undefined;
 }
 
 export interface DocumentText {
@@ -32,8 +34,8 @@ export async function documentToText(data: Buffer, format: Format, where: { fiel
   if (isDocumentFormat(format)) {
     if (!hasSignature(format, data)) throw invalidInput(where.field, `${where.name}: is not ${FORMAT_NAMES[format]} file (its content does not start like one)`);
     if (format === "pdf") return pdfToText(data, ctx, opts.maxPages === undefined ? {} : { maxPages: opts.maxPages });
-    if (format === "docx") return docxToText(data, ctx);
-    return epubToText(data, ctx);
+    if (format === "docx") return docxToText(data, ctx, opts.maxUnzippedBytes);
+    return epubToText(data, ctx, opts.maxUnzippedBytes);
   }
   const contentType = opts.contentType ?? "";
   // Without a declared charset the bytes must be UTF-8 text; NUL bytes mean a binary file.

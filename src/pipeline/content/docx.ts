@@ -15,9 +15,11 @@ import { checkUnpackedSize, openArchive, readEntryText } from "./zip.js";
 // Word's "Title" and "Subtitle" styles are not in mammoth's default map; they are headings here.
 const STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => h2:fresh"];
 
-export async function docxToText(data: Buffer, ctx: DocumentContext): Promise<{ text: string; title: string | undefined }> {
+export async function docxToText(
+  data: Buffer, ctx: DocumentContext, maxUnzippedBytes?: number,
+): Promise<{ text: string; title: string | undefined }> {
   const deadline = new Deadline(ctx);
-  const archive = await openArchive(data, ctx, deadline, "Word (.docx)");
+  const archive = await openArchive(data, ctx, deadline, "Word (.docx)", maxUnzippedBytes);
   if (!archive.zip.file("word/document.xml")) throw invalidInput(ctx.field, `${ctx.name}: is not a Word (.docx) file (no word/document.xml)`);
   await checkUnpackedSize(archive);
   const coreTitle = coreProperty(await readEntryText(archive, "docProps/core.xml"), "dc:title");

@@ -20,27 +20,41 @@ interface ManifestItem {
 
 interface XmlElement {
   getAttribute(name: string): string | null;
-  getElementsByTagName(name: string): ArrayLike<XmlElement>;
+  readonly children: ArrayLike<XmlElement>;
   textContent: string | null;
   localName?: string;
   tagName: string;
 }
+type XmlRoot = { documentElement: XmlElement | null };
 
-/** Elements under `node` by local name: OPF and NCX files are written with prefixes (opf:item) or without. */
-function all(node: Pick<XmlElement, "getElementsByTagName">, tag: string): XmlElement[] {
+/**
+ * Elements under `node` by local name, in document order: OPF and NCX files are written with
+ * prefixes (opf:item) or without, and linkedom's XML documents answer no getElementsByTagName("*").
+ */
+function all(node: XmlElement | XmlRoot, tag: string): XmlElement[] {
   const name = (e: XmlElement) => (e.localName ?? e.tagName).replace(/^.*:/, "").toLowerCase();
-  return Array.from(node.getElementsByTagName("*")).filter((e) => name(e) === tag);
+  const out: XmlElement[] = [];
+  const start = "documentElement" in node ? (node.documentElement ? [node.documentElement] : []) : Array.from(node.children);
+  const stack = start.reverse();
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (name(e) === tag) out.push(e);
+    for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]!);
+  }
+  return out;
 }
 
-function parseXml(xml: string): Pick<XmlElement, "getElementsByTagName"> {
-  return new DOMParser().parseFromString(xml, "text/xml") as unknown as Pick<XmlElement, "getElementsByTagName">;
+function parseXml(xml: string): XmlRoot {
+  return new DOMParser().parseFromString(xml, "text/xml") as unknown as XmlRoot;
 }
 
 const comparable = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
-export async function epubToText(data: Buffer, ctx: DocumentContext): Promise<{ text: string; title: string | undefined }> {
+export async function epubToText(
+  data: Buffer, ctx: DocumentContext, maxUnzippedBytes?: number,
+): Promise<{ text: string; title: string | undefined }> {
   const deadline = new Deadline(ctx);
-  const archive = await openArchive(data, ctx, deadline, "EPUB");
+  const archive = await openArchive(data, ctx, deadline, "EPUB", maxUnzippedBytes);
   const bad = (why: string) => invalidInput(ctx.field, `${ctx.name}: is not a readable EPUB (${why})`);
 
   const container = await readEntryText(archive, "META-INF/container.xml");

@@ -20,6 +20,7 @@ const BLOCK = new Set([
 ]);
 const HEADING = /^h[1-6]$/;
 const CELL = new Set(["td", "th"]);
+const LIST = new Set(["ul", "ol", "dl"]);
 
 // A tag with attributes whose quoted values may contain ">"; comments, doctype and CDATA are separate.
 // "<" never starts an attribute and every repeat is bounded, so a page of unclosed "<x" costs a
@@ -69,6 +70,8 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
   let cellDepth = 0;
   let cellsInRow = 0;
   let pendingCell = false;
+  let tableDepth = 0;
+  let listDepth = 0;
   const emit = (s: string) => {
     if (skip || (hasMain && inMain === 0)) return;
     if (s === "\n" || s === "\n\n") {
@@ -82,6 +85,7 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
     }
     if (pendingCell) {
       if (s.trim() === "") return;
+      while (out.length && out[out.length - 1]!.trim() === "") out.pop();
       const last = (out.pop() ?? "").replace(/[ \t]+$/, "");
       out.push(last, /[.,;:!?]$/.test(last) ? " " : ", ");
       pendingCell = false;
@@ -153,6 +157,8 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       emit(" ");
       continue;
     }
+    if (!selfClosing && name === "table") tableDepth = Math.max(0, tableDepth + (closing ? -1 : 1));
+    if (!selfClosing && LIST.has(name)) listDepth = Math.max(0, listDepth + (closing ? -1 : 1));
     if (name === "tr") {
       cellsInRow = 0;
       pendingCell = false;
@@ -175,6 +181,8 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       if (closing) emit("\n\n");
     } else if (name === "p" || name === "blockquote" || name === "pre" || name === "section" || name === "article") {
       emit("\n\n");
+    } else if ((name === "table" && tableDepth === (closing ? 0 : 1)) || (LIST.has(name) && listDepth === (closing ? 0 : 1))) {
+      emit("\n\n"); // a list or a table is a block of its own lines; nested ones stay inside it
     } else if (BLOCK.has(name)) {
       emit("\n");
     }

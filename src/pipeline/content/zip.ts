@@ -30,19 +30,25 @@ export async function readEntry(archive: Archive, entryPath: string, keep = true
   const entry = archive.zip.file(entryPath);
   if (!entry || entry.dir) return undefined;
   const { ctx, budget } = archive;
-  const stream = entry.nodeStream("nodebuffer");
+  // jszip's stream is an old-style readable (events, not async iteration).
+  const stream = entry.nodeStream("nodebuffer") as NodeJS.ReadableStream & { destroy?: () => void };
   const chunks: Buffer[] = [];
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      budget.left -= chunk.length;
-      if (budget.left < 0) throw invalidInput(ctx.field, `${ctx.name}: unpacks to more than ${budget.max} bytes`);
-      if (keep) chunks.push(chunk);
-    }
-  } catch (err) {
-    if ((err as { kind?: string }).kind === "invalid_input") throw err;
-    throw invalidInput(ctx.field, `${ctx.name}: has a damaged entry ${entryPath} (${(err as Error).message ?? String(err)})`);
+    await new Promise<void>((resolve, reject) => {
+      stream.on("data", (chunk: Buffer) => {
+        budget.left -= chunk.length;
+        if (budget.left < 0) {
+          stream.pause();
+          reject(invalidInput(ctx.field, `${ctx.name}: unpacks to more than ${budget.max} bytes`));
+        } else if (keep) chunks.push(chunk);
+      });
+      stream.once("end", () => resolve());
+      stream.once("error", (err: Error) =>
+        reject(invalidInput(ctx.field, `${ctx.name}: has a damaged entry ${entryPath} (${err.message ?? String(err)})`)),
+      );
+    });
   } finally {
-    (stream as unknown as { destroy?: () => void }).destroy?.();
+    stream.destroy?.();
   }
   return Buffer.concat(chunks);
 }
