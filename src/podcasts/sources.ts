@@ -42,7 +42,11 @@ export interface ExtractSourceOptions {
   deniedDirs?: readonly string[];
 }
 
-export async function extractSource(s: SourceInput, field: string, opts: ExtractSourceOptions = {}): Promise<ExtractedSource> {
+export async function extractSource(
+  s: SourceInput,
+  field: string,
+  opts: ExtractSourceOptions = {},
+): Promise<ExtractedSource> {
   const { source, kind } = toExtractorSource(s);
   const remote = opts.exposure === "remote";
   if (remote && kind === "file") {

@@ -58,7 +58,7 @@ describe("blockedAddressReason", () => {
     ];
     for (const [ip, reason] of cases) expect(blockedAddressReason(ip), ip).toBe(reason);
   });
-  it("refuses link-local and cloud metadata, private, unique-local, CGNAT, multicast, unspecified and reserved ranges", () => {
+  it("refuses link-local, metadata, private, unique-local, CGNAT, multicast, unspecified and reserved ranges", () => {
     const cases: [string, string][] = [
       ["169.254.169.254", "cloud metadata"],
       ["::ffff:a9fe:a9fe", "cloud metadata via IPv4-mapped"],
@@ -96,9 +96,22 @@ describe("blockedAddressReason", () => {
   });
   it("lets public addresses through, in any spelling, and their neighbours of private ranges", () => {
     const open = [
-      "8.8.8.8", "1.1.1.1", "172.32.0.1", "172.15.255.255", "192.169.0.1", "100.128.0.1", "169.255.0.1", "11.0.0.1",
-      "2001:4860:4860::8888", "::ffff:8.8.8.8", "::ffff:808:808", "64:ff9b::8.8.8.8", "2002:0808:0808::1",
-      "2606:4700:4700::1111", "0x08080808", "134744072",
+      "8.8.8.8",
+      "1.1.1.1",
+      "172.32.0.1",
+      "172.15.255.255",
+      "192.169.0.1",
+      "100.128.0.1",
+      "169.255.0.1",
+      "11.0.0.1",
+      "2001:4860:4860::8888",
+      "::ffff:8.8.8.8",
+      "::ffff:808:808",
+      "64:ff9b::8.8.8.8",
+      "2002:0808:0808::1",
+      "2606:4700:4700::1111",
+      "0x08080808",
+      "134744072",
     ];
     for (const ip of open) expect(blockedAddressReason(ip), ip).toBeUndefined();
   });

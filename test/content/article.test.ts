@@ -13,7 +13,18 @@ import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { ROOT, stopAll, tmpDataDir } from "../helpers/procs.js";
 
 const PAGE = readFileSync(path.join(ROOT, "test/fixtures/docs/article.html"), "utf8");
-const JUNK = ["cookies", "Privacy settings", "Home", "Subscribe", "The Coast Journal", "Related stories", "fish and chips", "Copyright", "Contact us", "track"];
+const JUNK = [
+  "cookies",
+  "Privacy settings",
+  "Home",
+  "Subscribe",
+  "The Coast Journal",
+  "Related stories",
+  "fish and chips",
+  "Copyright",
+  "Contact us",
+  "track",
+];
 const P1 = "For two hundred years the lighthouse on the point was kept by the same three families.";
 const LAST = "on clear nights its beam still sweeps the water every fifteen seconds.";
 
@@ -34,11 +45,15 @@ beforeAll(async () => {
   server = await startFakeServer((req, _body, res) => {
     const url = req.url ?? "";
     if (url === "/story") res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
-    else if (url === "/story.gz") res.writeHead(200, { "content-type": "text/html", "content-encoding": "gzip" }).end(zlib.gzipSync(PAGE));
-    else if (url === "/story.br") res.writeHead(200, { "content-type": "text/html", "content-encoding": "br" }).end(zlib.brotliCompressSync(PAGE));
+    else if (url === "/story.gz")
+      res.writeHead(200, { "content-type": "text/html", "content-encoding": "gzip" }).end(zlib.gzipSync(PAGE));
+    else if (url === "/story.br")
+      res.writeHead(200, { "content-type": "text/html", "content-encoding": "br" }).end(zlib.brotliCompressSync(PAGE));
     else if (url === "/bomb") {
       // 8 MB of spaces packs into ~8 KB: the cap is on what it unpacks to.
-      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" }).end(zlib.gzipSync(Buffer.alloc(8 * 1024 * 1024, 32)));
+      res
+        .writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip" })
+        .end(zlib.gzipSync(Buffer.alloc(8 * 1024 * 1024, 32)));
     } else return false;
     return true;
   });
@@ -54,7 +69,11 @@ describe("the article of a web page", () => {
     const { text, title } = webPageToText(PAGE);
     expect(title).toBe("Keepers of the Light"); // the <h1>, not "… | The Coast Journal"
     const blocks = text.split("\n\n");
-    expect(blocks.slice(0, 3)).toEqual(["# Keepers of the Light", "By Ada Lovelace", expect.stringMatching(new RegExp(`^${P1}`))]);
+    expect(blocks.slice(0, 3)).toEqual([
+      "# Keepers of the Light",
+      "By Ada Lovelace",
+      expect.stringMatching(new RegExp(`^${P1}`)),
+    ]);
     expect(text).toContain("\n\n## The lamp and the lens\n\n");
     expect(text).toContain("\n\nWhale oil until 1870\nParaffin until 1921\nElectricity since 1921\n\n");
     expect(text).toContain("\n\nA light is a promise kept every night.\n\n");
@@ -70,7 +89,10 @@ describe("the article of a web page", () => {
   });
 
   it("a byline that only the page's metadata gives is written under the title", () => {
-    const page = PAGE.replace(/<div class="byline">.*?<\/div>/, "").replace("<head>", '<head><meta name="author" content="Grace Hopper">');
+    const page = PAGE.replace(/<div class="byline">.*?<\/div>/, "").replace(
+      "<head>",
+      '<head><meta name="author" content="Grace Hopper">',
+    );
     expect(webPageToText(page).text.split("\n\n").slice(0, 2)).toEqual(["# Keepers of the Light", "Grace Hopper"]);
   });
 

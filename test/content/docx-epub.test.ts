@@ -63,7 +63,13 @@ beforeAll(async () => {
       { bullets: ["Trawlers", "Ferries", "Yachts"] },
       { style: "Heading2", text: "Schedule" },
       { numbered: ["Unload the catch", "Clean the deck"] },
-      { table: [["Boat", "Crew", "Home port"], ["Mary Rose", "5", "Brest"], ["Ended here.", "2", ""]] },
+      {
+        table: [
+          ["Boat", "Crew", "Home port"],
+          ["Mary Rose", "5", "Brest"],
+          ["Ended here.", "2", ""],
+        ],
+      },
       { p: "That is all." },
     ],
     { title: "Harbour Notes 2024" },
@@ -105,7 +111,7 @@ describe("Word (.docx)", () => {
     expect(r).toEqual({ text: "# Just a Title\n\nWords.", title: "Just a Title" });
   });
 
-  it("a zip that is not a Word file, a damaged file, and one that unpacks past the limit are refused by name", async () => {
+  it("a zip that is not a Word file, a damaged one, one that unpacks past the limit: refused by name", async () => {
     const notWord = await failure(documentToText(epub3, "docx", { field: "file", name: "book.docx" }));
     expect(notWord.message).toBe("file: book.docx: is not a Word (.docx) file (no word/document.xml)");
     const damaged = await failure(documentToText(docx.subarray(0, 200), "docx", { field: "file", name: "cut.docx" }));
@@ -113,7 +119,9 @@ describe("Word (.docx)", () => {
     // 4 MB of zeros packs into a few KB; with a 1 MB unpack limit it is refused while unpacking.
     const bomb = await makeDocx([{ p: "Tiny." }], { extra: { "word/media/zeros.bin": Buffer.alloc(4 * 1024 * 1024) } });
     expect(bomb.length).toBeLessThan(64 * 1024);
-    const err = await failure(documentToText(bomb, "docx", { field: "file", name: "bomb.docx" }, { maxUnzippedBytes: 1024 * 1024 }));
+    const err = await failure(
+      documentToText(bomb, "docx", { field: "file", name: "bomb.docx" }, { maxUnzippedBytes: 1024 * 1024 }),
+    );
     expect(err.message).toBe("file: bomb.docx: unpacks to more than 1048576 bytes");
     // The same file within the default limit reads.
     expect((await documentToText(bomb, "docx", { field: "file", name: "bomb.docx" })).text).toBe("Tiny.");
@@ -141,7 +149,9 @@ describe("EPUB", () => {
   it("an archive without a package, and a zip that is not an EPUB, are refused by name", async () => {
     const err = await failure(documentToText(docx, "epub", { field: "url", name: "https://example.org/book.epub" }));
     expect(err.message).toBe("url: https://example.org/book.epub: is not a readable EPUB (no META-INF/container.xml)");
-    const pdfLike = await failure(documentToText(Buffer.from("%PDF-1.4 not a zip"), "epub", { field: "file", name: "x.epub" }));
+    const pdfLike = await failure(
+      documentToText(Buffer.from("%PDF-1.4 not a zip"), "epub", { field: "file", name: "x.epub" }),
+    );
     expect(pdfLike.message).toBe("file: x.epub: is not an EPUB file (its content does not start like one)");
   });
 });

@@ -24,7 +24,9 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
 /** Settles within `ms` or fails the test with a message: a hang is the bug these tests look for. */
 function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms)),
+  );
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
@@ -50,7 +52,8 @@ describe("symbolic links are judged by their target", () => {
     const err = await failure(extractText(file("shadow.txt")));
     expect(err.kind).toBe("invalid_input");
     expect(err.message).toBe(
-      "file: shadow.txt: only .txt, .text, .md, .markdown, .mdown, .html, .htm, .xhtml, .pdf, .docx, .epub files are supported " +
+      "file: shadow.txt: only .txt, .text, .md, .markdown, .mdown, .html, .htm, .xhtml, .pdf, .docx, .epub " +
+        "files are supported " +
         "(links to a file of another type (no extension))",
     );
     expect(err.message).not.toContain(dir);
@@ -66,7 +69,11 @@ describe("symbolic links are judged by their target", () => {
     symlinkSync(path.join(dir, "data", "transcript.md"), path.join(dir, "borrowed.md"));
     symlinkSync(path.join(dir, "data"), path.join(dir, "data-link"));
     const expected = "is inside the server's data directory, which is never read as a source";
-    for (const p of [path.join(dir, "data", "transcript.md"), path.join(dir, "borrowed.md"), path.join(dir, "data-link", "transcript.md")]) {
+    for (const p of [
+      path.join(dir, "data", "transcript.md"),
+      path.join(dir, "borrowed.md"),
+      path.join(dir, "data-link", "transcript.md"),
+    ]) {
       const err = await failure(extractText({ kind: "file", path: p }, { deniedDirs }));
       expect(err.message, p).toBe(`file: ${path.basename(p)}: ${expected}`);
     }
@@ -78,12 +85,16 @@ describe("symbolic links are judged by their target", () => {
     // A sibling whose name merely starts like the denied dir is not inside it.
     mkdirSync(path.join(dir, "data-public"));
     writeFileSync(path.join(dir, "data-public", "ok.txt"), "Public words.");
-    expect((await extractText({ kind: "file", path: path.join(dir, "data-public", "ok.txt") }, { deniedDirs })).text).toBe("Public words.");
+    expect(
+      (await extractText({ kind: "file", path: path.join(dir, "data-public", "ok.txt") }, { deniedDirs })).text,
+    ).toBe("Public words.");
   });
 
   it("a link to the DB state file is refused (by its type, and by deniedDirs whatever its name)", async () => {
     symlinkSync(path.join(dir, "data", "db-host.json"), path.join(dir, "host.txt"));
-    expect((await failure(extractText(file("host.txt")))).message).toMatch(/links to a file of another type \(\.json\)/);
+    expect((await failure(extractText(file("host.txt")))).message).toMatch(
+      /links to a file of another type \(\.json\)/,
+    );
   });
 });
 
@@ -96,18 +107,27 @@ describe("only regular files, and nothing that blocks", () => {
     const sock = net.createServer().listen(sockPath);
     await new Promise((r) => sock.once("listening", r));
     try {
-      expect((await failure(extractText(file("sock.md")))).message).toBe("file: sock.md: is a socket, not a regular file");
+      expect((await failure(extractText(file("sock.md")))).message).toBe(
+        "file: sock.md: is a socket, not a regular file",
+      );
     } finally {
       await new Promise((r) => sock.close(r));
     }
     mkdirSync(path.join(dir, "chapter.md"));
-    expect((await failure(extractText(file("chapter.md")))).message).toBe("file: chapter.md: is a directory, not a file");
+    expect((await failure(extractText(file("chapter.md")))).message).toBe(
+      "file: chapter.md: is a directory, not a file",
+    );
   });
 
   it("FIFOs offered together do not fill the libuv pool: a normal file read completes meanwhile", async () => {
     const names = ["f1.txt", "f2.txt", "f3.txt", "f4.txt", "f5.txt", "f6.txt"];
     for (const n of names) fifo(n);
-    const pipes = names.map((n) => extractText(file(n)).then(() => "read", (e: AppError) => e.message));
+    const pipes = names.map((n) =>
+      extractText(file(n)).then(
+        () => "read",
+        (e: AppError) => e.message,
+      ),
+    );
     const normal = await within(10_000, "normal read beside 6 FIFOs", extractText(file("notes.md")));
     expect(normal.text).toBe("# Notes\n\nReal words.");
     const results = await within(10_000, "FIFO refusals", Promise.all(pipes));
@@ -118,7 +138,12 @@ describe("only regular files, and nothing that blocks", () => {
     // readRegularFile is what runs after the type check; giving it FIFOs directly is the race's worst case.
     const names = ["race1.txt", "race2.txt", "race3.txt", "race4.txt", "race5.txt"];
     for (const n of names) fifo(n);
-    const opened = names.map((n) => readRegularFile(path.join(dir, n), 1024).then(() => "read", (e: AppError) => e.message));
+    const opened = names.map((n) =>
+      readRegularFile(path.join(dir, n), 1024).then(
+        () => "read",
+        (e: AppError) => e.message,
+      ),
+    );
     const results = await within(10_000, "opening FIFOs", Promise.all(opened));
     expect(results).toEqual(names.map((n) => `file: ${n}: is a named pipe (FIFO), not a regular file`));
     const normal = await within(10_000, "normal read after FIFOs", extractText(file("notes.md")));
@@ -150,6 +175,8 @@ describe.runIf(existsSync("/proc/self/status"))("procfs-style files (stat size 0
   it("as a source through a link, the target's type decides (procfs files have no allowed extension)", async () => {
     symlinkSync("/proc/self/environ", path.join(dir, "environ.txt"));
     const err = await failure(extractText(file("environ.txt")));
-    expect(err.message).toMatch(/^file: environ\.txt: only .* files are supported \(links to a file of another type \(no extension\)\)$/);
+    expect(err.message).toMatch(
+      /^file: environ\.txt: only .* files are supported \(links to a file of another type \(no extension\)\)$/,
+    );
   });
 });

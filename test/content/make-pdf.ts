@@ -91,7 +91,11 @@ export function makePdf(spec: PdfSpec): Buffer {
     security ? hex(rc4(objectKey(num), Buffer.from(s, "latin1"))) : `(${escapeString(s)})`;
   const stream = (num: number, dict: string, data: Buffer) => {
     const body = security ? rc4(objectKey(num), data) : data;
-    return Buffer.concat([Buffer.from(`<< ${dict} /Length ${body.length} >>\nstream\n`), body, Buffer.from("\nendstream")]);
+    return Buffer.concat([
+      Buffer.from(`<< ${dict} /Length ${body.length} >>\nstream\n`),
+      body,
+      Buffer.from("\nendstream"),
+    ]);
   };
 
   const catalog = add(""); // filled in below, once the outline's number is known
@@ -99,7 +103,11 @@ export function makePdf(spec: PdfSpec): Buffer {
   const font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
   const bold = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>");
   const image = add(""); // a 2 × 2 grey image
-  objects[image - 1] = stream(image, "/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", Buffer.from([40, 200, 200, 40]));
+  objects[image - 1] = stream(
+    image,
+    "/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8",
+    Buffer.from([40, 200, 200, 40]),
+  );
 
   const pageNums: number[] = [];
   for (const page of spec.pages) {
@@ -117,7 +125,8 @@ export function makePdf(spec: PdfSpec): Buffer {
       `<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 792] /Contents ${contentNum} 0 R ` +
       `/Resources << /Font << /F1 ${font} 0 R /F2 ${bold} 0 R >> /XObject << /Im1 ${image} 0 R >> >> >>`;
   }
-  objects[pagesObj - 1] = `<< /Type /Pages /Kids [${pageNums.map((n) => `${n} 0 R`).join(" ")}] /Count ${pageNums.length} >>`;
+  objects[pagesObj - 1] =
+    `<< /Type /Pages /Kids [${pageNums.map((n) => `${n} 0 R`).join(" ")}] /Count ${pageNums.length} >>`;
 
   let outlineRef = "";
   if (spec.outline?.length) {
@@ -137,7 +146,8 @@ export function makePdf(spec: PdfSpec): Buffer {
       return nums;
     };
     const top = addItems(spec.outline, root);
-    objects[root - 1] = `<< /Type /Outlines /First ${top[0]} 0 R /Last ${top[top.length - 1]} 0 R /Count ${top.length} >>`;
+    objects[root - 1] =
+      `<< /Type /Outlines /First ${top[0]} 0 R /Last ${top[top.length - 1]} 0 R /Count ${top.length} >>`;
     outlineRef = ` /Outlines ${root} 0 R /PageMode /UseOutlines`;
   }
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R${outlineRef} >>`;
@@ -160,14 +170,19 @@ export function makePdf(spec: PdfSpec): Buffer {
   const offsets: number[] = [];
   objects.forEach((body, i) => {
     offsets.push(offset);
-    const b = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`), Buffer.isBuffer(body) ? body : Buffer.from(body, "latin1"), Buffer.from("\nendobj\n")]);
+    const b = Buffer.concat([
+      Buffer.from(`${i + 1} 0 obj\n`),
+      Buffer.isBuffer(body) ? body : Buffer.from(body, "latin1"),
+      Buffer.from("\nendobj\n"),
+    ]);
     chunks.push(b);
     offset += b.length;
   });
   const xref =
     `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` +
     offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("") +
-    `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R /ID [${hex(id)} ${hex(id)}]${infoRef}${encryptRef} >>\n` +
+    `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R ` +
+    `/ID [${hex(id)} ${hex(id)}]${infoRef}${encryptRef} >>\n` +
     `startxref\n${offset}\n%%EOF\n`;
   chunks.push(Buffer.from(xref, "latin1"));
   return Buffer.concat(chunks);

@@ -4,7 +4,8 @@ import { layoutText, type PdfLine, type PdfPageLines } from "../../src/pipeline/
 
 const VIEW = [0, 0, 612, 792];
 /** Lines of one paragraph, top down, 14 pt apart at 11 pt. */
-const para = (top: number, texts: string[], x = 72): PdfLine[] => texts.map((text, i) => ({ text, x, y: top - i * 14, size: 11 }));
+const para = (top: number, texts: string[], x = 72): PdfLine[] =>
+  texts.map((text, i) => ({ text, x, y: top - i * 14, size: 11 }));
 const page = (...lines: PdfLine[][]): PdfPageLines => ({ lines: lines.flat(), view: VIEW });
 
 describe("hyphens at line ends", () => {
@@ -33,13 +34,25 @@ describe("paragraphs", () => {
         [{ text: "Bigger print follows.", x: 72, y: 620, size: 14 }],
       ),
     ]);
-    expect(text).toBe("First paragraph line one line two ends here.\n\nSecond after a gap.\n\nIndented start of a third.\n\nBigger print follows.");
+    expect(text).toBe(
+      [
+        "First paragraph line one line two ends here.",
+        "Second after a gap.",
+        "Indented start of a third.",
+        "Bigger print follows.",
+      ].join("\n\n"),
+    );
   });
 
   it("a paragraph goes on across pages and columns unless a sentence ended", () => {
-    const twoColumns = page(para(700, ["Left column starts and", "runs on into"], 72), para(700, ["the right column.", "Next sentence."], 320));
+    const twoColumns = page(
+      para(700, ["Left column starts and", "runs on into"], 72),
+      para(700, ["the right column.", "Next sentence."], 320),
+    );
     const next = page(para(700, ["Still the same paragraph."]));
-    expect(layoutText([twoColumns, next])).toBe("Left column starts and runs on into the right column. Next sentence.\n\nStill the same paragraph.");
+    expect(layoutText([twoColumns, next])).toBe(
+      "Left column starts and runs on into the right column. Next sentence.\n\nStill the same paragraph.",
+    );
     const ended = page(para(700, ["A closed sentence."]));
     expect(layoutText([ended, page(para(700, ["A new paragraph."]))])).toBe("A closed sentence.\n\nA new paragraph.");
   });
@@ -51,11 +64,9 @@ describe("running headers, footers and page numbers", () => {
   it("text repeating in the top or bottom band goes, with numbers masked; page numbers in any style go", () => {
     const styles = ["- 1 -", "ii", "Page 3", "4 of 9"];
     const pages = styles.map((num, i) =>
-      page(
-        [{ text: `Chapter ${i + 1} · The Lamp`, x: 72, y: 760, size: 9 }],
-        body(i + 1),
-        [{ text: num, x: 300, y: 30, size: 9 }],
-      ),
+      page([{ text: `Chapter ${i + 1} · The Lamp`, x: 72, y: 760, size: 9 }], body(i + 1), [
+        { text: num, x: 300, y: 30, size: 9 },
+      ]),
     );
     expect(layoutText(pages)).toBe(styles.map((_, i) => `Body text of page ${i + 1}.`).join("\n\n"));
   });
@@ -74,7 +85,10 @@ describe("headings from the outline", () => {
         [{ text: "Introduction", x: 72, y: 770, size: 8 }], // a running header that repeats the chapter's title
         [{ text: "1. Introduction", x: 72, y: 700, size: 18 }],
         para(670, ["Opening words."]),
-        [{ text: "A Very Long Section Title That", x: 72, y: 620, size: 14 }, { text: "Wraps Onto a Second Line", x: 72, y: 604, size: 14 }],
+        [
+          { text: "A Very Long Section Title That", x: 72, y: 620, size: 14 },
+          { text: "Wraps Onto a Second Line", x: 72, y: 604, size: 14 },
+        ],
         para(580, ["More words."]),
       ),
     ];
@@ -83,12 +97,20 @@ describe("headings from the outline", () => {
       { title: "A Very Long Section Title That Wraps Onto a Second Line", level: 2, page: 0, top: 640 },
     ]);
     expect(text).toBe(
-      "Introduction\n\n# Introduction\n\nOpening words.\n\n## A Very Long Section Title That Wraps Onto a Second Line\n\nMore words.",
+      [
+        "Introduction",
+        "# Introduction",
+        "Opening words.",
+        "## A Very Long Section Title That Wraps Onto a Second Line",
+        "More words.",
+      ].join("\n\n"),
     );
   });
 
   it("a bookmark with no matching line is inserted where it points; levels stop at six", () => {
     const pages = [page(para(700, ["Before the mark."]), para(600, ["After the mark."]))];
-    expect(layoutText(pages, [{ title: "Deep", level: 6, page: 0, top: 650 }])).toBe("Before the mark.\n\n###### Deep\n\nAfter the mark.");
+    expect(layoutText(pages, [{ title: "Deep", level: 6, page: 0, top: 650 }])).toBe(
+      "Before the mark.\n\n###### Deep\n\nAfter the mark.",
+    );
   });
 });

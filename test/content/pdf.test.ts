@@ -36,11 +36,20 @@ const REPORT = makePdf({
         ...furniture(1),
         { text: "1 Introduction", x: 72, y: 700, size: 16, bold: true },
         ...paragraphs(670, [
-          ["Lighthouses have guided ships for centuries. The inter-", "national code of signals is well-known to every sailor."],
-          ["A keeper had to be self-", "sufficient: the nearest town was a day away. Every light-", "house kept a log of the weather and the ships."],
+          [
+            "Lighthouses have guided ships for centuries. The inter-",
+            "national code of signals is well-known to every sailor.",
+          ],
+          [
+            "A keeper had to be self-",
+            "sufficient: the nearest town was a day away. Every light-",
+            "house kept a log of the weather and the ships.",
+          ],
         ]),
         { text: "1.1 Early lights", x: 72, y: 540, size: 13, bold: true },
-        ...paragraphs(515, [["The first lights were fires on hills. Later, towers", "were built of stone, and oil lamps burned in them,"]]),
+        ...paragraphs(515, [
+          ["The first lights were fires on hills. Later, towers", "were built of stone, and oil lamps burned in them,"],
+        ]),
       ],
     },
     {
@@ -49,12 +58,17 @@ const REPORT = makePdf({
         ...paragraphs(720, [["tended through the night by families who lived at the", "foot of the tower."]]),
         { text: "2 The Keepers and", x: 72, y: 650, size: 16, bold: true },
         { text: "Their Families", x: 72, y: 632, size: 16, bold: true },
-        ...paragraphs(600, [["Children rowed to school when the sea allowed it.", "Wives kept the lamps lit when the keepers fell ill."]]),
+        ...paragraphs(600, [
+          ["Children rowed to school when the sea allowed it.", "Wives kept the lamps lit when the keepers fell ill."],
+        ]),
         ...furniture(2),
       ],
     },
     {
-      lines: [...furniture(3), ...paragraphs(700, [["Automation ended the keepers' era by 1990.", "The towers still stand."]])],
+      lines: [
+        ...furniture(3),
+        ...paragraphs(700, [["Automation ended the keepers' era by 1990.", "The towers still stand."]]),
+      ],
     },
   ],
   outline: [
@@ -68,7 +82,8 @@ const REPORT = makePdf({
 const EXPECTED = [
   "# 1 Introduction",
   "Lighthouses have guided ships for centuries. The international code of signals is well-known to every sailor.",
-  "A keeper had to be self-sufficient: the nearest town was a day away. Every lighthouse kept a log of the weather and the ships.",
+  "A keeper had to be self-sufficient: the nearest town was a day away. " +
+    "Every lighthouse kept a log of the weather and the ships.",
   "## 1.1 Early lights",
   "The first lights were fires on hills. Later, towers were built of stone, and oil lamps burned in them, " +
     "tended through the night by families who lived at the foot of the tower.",
@@ -84,7 +99,8 @@ beforeAll(async () => {
   server = await startFakeServer((req, _body, res) => {
     const url = req.url ?? "";
     if (url === "/report") res.writeHead(200, { "content-type": "application/pdf" }).end(REPORT);
-    else if (url === "/files/report.pdf") res.writeHead(200, { "content-type": "application/octet-stream" }).end(REPORT);
+    else if (url === "/files/report.pdf")
+      res.writeHead(200, { "content-type": "application/octet-stream" }).end(REPORT);
     else return false;
     return true;
   });
@@ -118,7 +134,12 @@ describe("a PDF with an outline, running headers and footers, page numbers and h
   });
 
   it("without an outline, no headings are invented; the furniture still goes", async () => {
-    const plain = makePdf({ pages: [{ lines: [...furniture(1), ...paragraphs(700, [["Only prose here."]])] }, { lines: [...furniture(2), ...paragraphs(700, [["And here."]])] }] });
+    const plain = makePdf({
+      pages: [
+        { lines: [...furniture(1), ...paragraphs(700, [["Only prose here."]])] },
+        { lines: [...furniture(2), ...paragraphs(700, [["And here."]])] },
+      ],
+    });
     writeFileSync(path.join(dir, "plain.pdf"), plain);
     const r = await extractText({ kind: "file", path: path.join(dir, "plain.pdf") });
     expect(r.text).toBe("Only prose here.\n\nAnd here.");
@@ -128,7 +149,10 @@ describe("a PDF with an outline, running headers and footers, page numbers and h
 
 describe("PDFs that cannot be read say so, naming the file", () => {
   it("an encrypted PDF (a user password, RC4) is refused", async () => {
-    writeFileSync(path.join(dir, "locked.pdf"), makePdf({ pages: [{ lines: paragraphs(700, [["Secret words."]]) }], userPassword: "open sesame" }));
+    writeFileSync(
+      path.join(dir, "locked.pdf"),
+      makePdf({ pages: [{ lines: paragraphs(700, [["Secret words."]]) }], userPassword: "open sesame" }),
+    );
     const err = await failure(extractText({ kind: "file", path: path.join(dir, "locked.pdf") }));
     expect([err.kind, err.message]).toEqual([
       "invalid_input",
@@ -137,7 +161,15 @@ describe("PDFs that cannot be read say so, naming the file", () => {
   });
 
   it("a scanned (image-only) PDF is refused: it has no text layer", async () => {
-    writeFileSync(path.join(dir, "scan.pdf"), makePdf({ pages: [{ lines: [], image: true }, { lines: [], image: true }] }));
+    writeFileSync(
+      path.join(dir, "scan.pdf"),
+      makePdf({
+        pages: [
+          { lines: [], image: true },
+          { lines: [], image: true },
+        ],
+      }),
+    );
     const err = await failure(extractText({ kind: "file", path: path.join(dir, "scan.pdf") }));
     expect([err.kind, err.message]).toEqual([
       "invalid_input",
@@ -181,9 +213,16 @@ describe("PDFs that cannot be read say so, naming the file", () => {
   });
 
   it("a time budget and a cancel stop the reading", async () => {
-    const slow = await failure(extractText({ kind: "file", path: path.join(dir, "report.pdf") }, { extractTimeoutMs: 0 }));
-    expect([slow.kind, slow.message]).toEqual(["invalid_input", "file: report.pdf: took longer than 0 ms to read; it is too large or malformed"]);
-    const canceled = await failure(extractText({ kind: "file", path: path.join(dir, "report.pdf") }, { signal: AbortSignal.abort() }));
+    const slow = await failure(
+      extractText({ kind: "file", path: path.join(dir, "report.pdf") }, { extractTimeoutMs: 0 }),
+    );
+    expect([slow.kind, slow.message]).toEqual([
+      "invalid_input",
+      "file: report.pdf: took longer than 0 ms to read; it is too large or malformed",
+    ]);
+    const canceled = await failure(
+      extractText({ kind: "file", path: path.join(dir, "report.pdf") }, { signal: AbortSignal.abort() }),
+    );
     expect([canceled.kind, canceled.message]).toEqual(["canceled", "file: report.pdf: reading canceled"]);
   });
 });

@@ -49,7 +49,12 @@ afterAll(async () => {
 });
 
 describe("IPv4-mapped spellings of 127.0.0.1", () => {
-  const spellings = ["[::ffff:7f00:1]", "[::ffff:127.0.0.1]", "[0:0:0:0:0:ffff:127.0.0.1]", "[0000:0000:0000:0000:0000:ffff:7f00:0001]"];
+  const spellings = [
+    "[::ffff:7f00:1]",
+    "[::ffff:127.0.0.1]",
+    "[0:0:0:0:0:ffff:127.0.0.1]",
+    "[0000:0000:0000:0000:0000:ffff:7f00:0001]",
+  ];
 
   it("really reach the loopback server when nothing guards (so the refusals below mean something)", async () => {
     for (const host of spellings) {
@@ -61,9 +66,13 @@ describe("IPv4-mapped spellings of 127.0.0.1", () => {
   it("are refused with publicHostsOnly, and the page's text never comes back", async () => {
     const before = server.requests.length;
     for (const host of spellings) {
-      const err = await failure(extractText({ kind: "url", url: `http://${host}:${port}/secret` }, { publicHostsOnly: true }));
+      const err = await failure(
+        extractText({ kind: "url", url: `http://${host}:${port}/secret` }, { publicHostsOnly: true }),
+      );
       expect(err.kind, host).toBe("invalid_input");
-      expect(err.message, host).toMatch(/^url: \[::ffff:7f00:1\]:\d+ is a private or loopback address \(::ffff:7f00:1, loopback via IPv4-mapped\)/);
+      expect(err.message, host).toMatch(
+        /^url: \[::ffff:7f00:1\]:\d+ is a private or loopback address \(::ffff:7f00:1, loopback via IPv4-mapped\)/,
+      );
       expect(err.message).not.toContain(SECRET);
     }
     expect(server.requests.length).toBe(before); // refused before connecting
@@ -74,11 +83,17 @@ describe("the address connected to is the address checked", () => {
   it("a name is judged on its DNS answer, inside the connection's own lookup", async () => {
     const dns = fakeDns({ address: "::ffff:127.0.0.1", family: 6 });
     const before = server.requests.length;
-    const err = await failure(extractText({ kind: "url", url: `http://rebind.example:${port}/secret` }, { publicHostsOnly: true, resolver: dns }));
-    expect(err.message).toBe(
-      `url: rebind.example:${port} is a private or loopback address (::ffff:127.0.0.1, loopback via IPv4-mapped); only public hosts may be fetched here`,
+    const err = await failure(
+      extractText(
+        { kind: "url", url: `http://rebind.example:${port}/secret` },
+        { publicHostsOnly: true, resolver: dns },
+      ),
     );
-    // One question, asked by the connection itself: there is no second lookup a rebinding server could answer differently.
+    expect(err.message).toBe(
+      `url: rebind.example:${port} is a private or loopback address (::ffff:127.0.0.1, loopback via IPv4-mapped); ` +
+        "only public hosts may be fetched here",
+    );
+    // One question, asked by the connection itself: no second lookup a rebinding server could answer differently.
     expect(dns.asked).toEqual(["rebind.example"]);
     expect(server.requests.length).toBe(before);
   });
@@ -86,27 +101,44 @@ describe("the address connected to is the address checked", () => {
   it("every answer is judged, not only the first (the socket may try them all)", async () => {
     const dns = fakeDns({ address: "127.0.0.1", family: 4 }, { address: "169.254.169.254", family: 4 });
     const narrow = (ip: string) => (ip === "127.0.0.1" ? undefined : "not allowed in this test");
-    const err = await failure(extractText({ kind: "url", url: `http://two.example:${port}/secret` }, { publicHostsOnly: true, resolver: dns, addressPolicy: narrow }));
+    const err = await failure(
+      extractText(
+        { kind: "url", url: `http://two.example:${port}/secret` },
+        { publicHostsOnly: true, resolver: dns, addressPolicy: narrow },
+      ),
+    );
     expect(err.message).toMatch(/\(169\.254\.169\.254, not allowed in this test\)/);
   });
 
   it("the same name passes when the policy allows its answer (the guard is not refusing everything)", async () => {
     const dns = fakeDns({ address: "127.0.0.1", family: 4 });
     const only127 = (ip: string) => (ip === "127.0.0.1" ? undefined : "not allowed in this test");
-    const got = await extractText({ kind: "url", url: `http://allowed.example:${port}/secret` }, { publicHostsOnly: true, resolver: dns, addressPolicy: only127 });
+    const got = await extractText(
+      { kind: "url", url: `http://allowed.example:${port}/secret` },
+      { publicHostsOnly: true, resolver: dns, addressPolicy: only127 },
+    );
     expect(got.text).toBe(SECRET);
     expect(dns.asked).toEqual(["allowed.example"]);
   });
 
-  it("every redirect hop is checked: a permitted first hop cannot redirect to a mapped loopback or a private name", async () => {
+  it("every hop is checked: no redirect from a permitted hop to a mapped loopback or a private name", async () => {
     // The policy allows exactly "127.0.0.1" as written, standing in for a public host on this machine.
     const only127 = (ip: string) => (ip === "127.0.0.1" ? undefined : "not allowed in this test");
     const secrets = () => server.requests.filter((r) => r.path === "/secret").length;
     const before = secrets();
-    const toMapped = await failure(extractText({ kind: "url", url: `${server.url}/to-mapped` }, { publicHostsOnly: true, addressPolicy: only127 }));
-    expect(toMapped.message).toMatch(/^url: \[::ffff:7f00:1\]:\d+ is a private or loopback address \(::ffff:7f00:1, not allowed in this test\)/);
+    const toMapped = await failure(
+      extractText({ kind: "url", url: `${server.url}/to-mapped` }, { publicHostsOnly: true, addressPolicy: only127 }),
+    );
+    expect(toMapped.message).toMatch(
+      /^url: \[::ffff:7f00:1\]:\d+ is a private or loopback address \(::ffff:7f00:1, not allowed in this test\)/,
+    );
     const dns = fakeDns({ address: "::ffff:7f00:1", family: 6 });
-    const toName = await failure(extractText({ kind: "url", url: `${server.url}/to-name` }, { publicHostsOnly: true, addressPolicy: only127, resolver: dns }));
+    const toName = await failure(
+      extractText(
+        { kind: "url", url: `${server.url}/to-name` },
+        { publicHostsOnly: true, addressPolicy: only127, resolver: dns },
+      ),
+    );
     expect(toName.message).toMatch(/^url: metadata\.internal:\d+ is a private or loopback address/);
     expect(dns.asked).toEqual(["metadata.internal"]);
     expect(server.requests.filter((r) => r.path === "/to-mapped" || r.path === "/to-name")).toHaveLength(2);

@@ -80,7 +80,11 @@ export function parseIPv4(s: string): number[] | undefined {
 
 /** Any IPv6 spelling (brackets, zone id, zero padding, "::", a dotted IPv4 tail) → eight 16-bit groups. */
 export function parseIPv6(raw: string): number[] | undefined {
-  let s = raw.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/%.*$/, "");
+  let s = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/%.*$/, "");
   if (!s.includes(":") || s.length > 100) return undefined;
   // A dotted IPv4 tail ("::ffff:127.0.0.1") becomes the two hex groups it stands for.
   const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(s);
@@ -113,7 +117,8 @@ function embeddedV4(g: number[]): { v4: number[]; via: string }[] {
   const found: { v4: number[]; via: string }[] = [];
   if (zero(0, 5) && g[5] === 0xffff) found.push({ v4: v4FromGroups(g[6]!, g[7]!), via: "IPv4-mapped" });
   if (zero(0, 6)) found.push({ v4: v4FromGroups(g[6]!, g[7]!), via: "IPv4-compatible" });
-  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) found.push({ v4: v4FromGroups(g[6]!, g[7]!), via: "IPv4-translated" });
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0)
+    found.push({ v4: v4FromGroups(g[6]!, g[7]!), via: "IPv4-translated" });
   if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) found.push({ v4: v4FromGroups(g[6]!, g[7]!), via: "NAT64" });
   if (g[0] === 0x2002) found.push({ v4: v4FromGroups(g[1]!, g[2]!), via: "6to4" });
   if (g[0] === 0x2001 && g[1] === 0) {

@@ -14,7 +14,11 @@ import { MAX_ARTICLE_ELEMENTS } from "./limits.js";
 import { normalizeText } from "./normalize.js";
 
 const oneLine = (s: string | null | undefined) => normalizeText(s ?? "").replace(/\n/g, " ");
-const comparable = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+const comparable = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 
 /** The page's article as text, or the whole page through the plain extractor when it has none. */
 export function webPageToText(html: string): HtmlText {
@@ -40,7 +44,9 @@ export function articleText(html: string): HtmlText | undefined {
   // Readability's title is the <title> cleaned of most site names; when the page's own <h1>
   // opens it ("Keepers of the Light - The Coast Journal"), the <h1> is the article's title.
   let title = oneLine(article.title) || h1;
-  if (title && h1 && title !== h1 && title.startsWith(h1) && /^\s*[-|–—:·»]/.test(title.slice(h1.length))) title = h1;
+  if (title && h1 && title !== h1 && title.startsWith(h1)) {
+    if (/^\s*[-|–—:·»]/.test(title.slice(h1.length))) title = h1;
+  }
 
   const lines: string[] = [];
   const firstBlock = body.split("\n\n", 1)[0] ?? "";

@@ -24,7 +24,8 @@ export class Deadline {
   #error(): AppError | undefined {
     const { field, name, signal, timeoutMs } = this.#ctx;
     if (signal?.aborted) return new AppError("canceled", `${field}: ${name}: reading canceled`, { field });
-    if (Date.now() >= this.#end) return invalidInput(field, `${name}: took longer than ${timeoutMs} ms to read; it is too large or malformed`);
+    if (Date.now() >= this.#end)
+      return invalidInput(field, `${name}: took longer than ${timeoutMs} ms to read; it is too large or malformed`);
     return undefined;
   }
 

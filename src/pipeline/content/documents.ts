@@ -29,10 +29,19 @@ export interface DocumentText {
   title: string | undefined;
 }
 
-export async function documentToText(data: Buffer, format: Format, where: { field: string; name: string }, opts: DocumentOptions = {}): Promise<DocumentText> {
+export async function documentToText(
+  data: Buffer,
+  format: Format,
+  where: { field: string; name: string },
+  opts: DocumentOptions = {},
+): Promise<DocumentText> {
   const ctx: DocumentContext = { ...where, signal: opts.signal, timeoutMs: opts.timeoutMs ?? EXTRACT_TIMEOUT_MS };
   if (isDocumentFormat(format)) {
-    if (!hasSignature(format, data)) throw invalidInput(where.field, `${where.name}: is not ${FORMAT_NAMES[format]} file (its content does not start like one)`);
+    if (!hasSignature(format, data))
+      throw invalidInput(
+        where.field,
+        `${where.name}: is not ${FORMAT_NAMES[format]} file (its content does not start like one)`,
+      );
     if (format === "pdf") return pdfToText(data, ctx, opts.maxPages === undefined ? {} : { maxPages: opts.maxPages });
     if (format === "docx") return docxToText(data, ctx, opts.maxUnzippedBytes);
     return epubToText(data, ctx, opts.maxUnzippedBytes);

@@ -16,11 +16,14 @@ import { checkUnpackedSize, openArchive, readEntryText } from "./zip.js";
 const STYLE_MAP = ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => h2:fresh"];
 
 export async function docxToText(
-  data: Buffer, ctx: DocumentContext, maxUnzippedBytes?: number,
+  data: Buffer,
+  ctx: DocumentContext,
+  maxUnzippedBytes?: number,
 ): Promise<{ text: string; title: string | undefined }> {
   const deadline = new Deadline(ctx);
   const archive = await openArchive(data, ctx, deadline, "Word (.docx)", maxUnzippedBytes);
-  if (!archive.zip.file("word/document.xml")) throw invalidInput(ctx.field, `${ctx.name}: is not a Word (.docx) file (no word/document.xml)`);
+  if (!archive.zip.file("word/document.xml"))
+    throw invalidInput(ctx.field, `${ctx.name}: is not a Word (.docx) file (no word/document.xml)`);
   await checkUnpackedSize(archive);
   const coreTitle = coreProperty(await readEntryText(archive, "docProps/core.xml"), "dc:title");
   let html: string;
@@ -28,14 +31,21 @@ export async function docxToText(
     const result = await deadline.race(
       mammoth.convertToHtml(
         { buffer: data },
-        { styleMap: STYLE_MAP, externalFileAccess: false, convertImage: mammoth.images.imgElement(async () => ({ src: "" })) },
+        {
+          styleMap: STYLE_MAP,
+          externalFileAccess: false,
+          convertImage: mammoth.images.imgElement(async () => ({ src: "" })),
+        },
       ),
       () => {},
     );
     html = result.value;
   } catch (err) {
     if ((err as { kind?: string }).kind) throw err;
-    throw invalidInput(ctx.field, `${ctx.name}: could not be read as a Word file (${(err as Error).message ?? String(err)})`);
+    throw invalidInput(
+      ctx.field,
+      `${ctx.name}: could not be read as a Word file (${(err as Error).message ?? String(err)})`,
+    );
   }
   const { text, title } = htmlToText(html);
   return { text, title: coreTitle ?? title };

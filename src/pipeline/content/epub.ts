@@ -34,7 +34,8 @@ type XmlRoot = { documentElement: XmlElement | null };
 function all(node: XmlElement | XmlRoot, tag: string): XmlElement[] {
   const name = (e: XmlElement) => (e.localName ?? e.tagName).replace(/^.*:/, "").toLowerCase();
   const out: XmlElement[] = [];
-  const start = "documentElement" in node ? (node.documentElement ? [node.documentElement] : []) : Array.from(node.children);
+  const start =
+    "documentElement" in node ? (node.documentElement ? [node.documentElement] : []) : Array.from(node.children);
   const stack = start.reverse();
   while (stack.length) {
     const e = stack.pop()!;
@@ -48,10 +49,16 @@ function parseXml(xml: string): XmlRoot {
   return new DOMParser().parseFromString(xml, "text/xml") as unknown as XmlRoot;
 }
 
-const comparable = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+const comparable = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 
 export async function epubToText(
-  data: Buffer, ctx: DocumentContext, maxUnzippedBytes?: number,
+  data: Buffer,
+  ctx: DocumentContext,
+  maxUnzippedBytes?: number,
 ): Promise<{ text: string; title: string | undefined }> {
   const deadline = new Deadline(ctx);
   const archive = await openArchive(data, ctx, deadline, "EPUB", maxUnzippedBytes);
@@ -76,10 +83,15 @@ export async function epubToText(
       properties: item.getAttribute("properties") ?? "",
     });
   }
-  const spine = all(opf, "itemref").filter((r) => r.getAttribute("linear") !== "no").map((r) => manifest.get(r.getAttribute("idref") ?? ""));
-  const chapters = spine.filter((i): i is ManifestItem => !!i && /html/.test(i.mediaType) && !/\bnav\b/.test(i.properties));
+  const spine = all(opf, "itemref")
+    .filter((r) => r.getAttribute("linear") !== "no")
+    .map((r) => manifest.get(r.getAttribute("idref") ?? ""));
+  const chapters = spine.filter(
+    (i): i is ManifestItem => !!i && /html/.test(i.mediaType) && !/\bnav\b/.test(i.properties),
+  );
   if (chapters.length === 0) throw bad("its spine lists no chapters");
-  if (chapters.length > MAX_CHAPTERS) throw invalidInput(ctx.field, `${ctx.name}: has ${chapters.length} chapters; at most ${MAX_CHAPTERS} are read`);
+  if (chapters.length > MAX_CHAPTERS)
+    throw invalidInput(ctx.field, `${ctx.name}: has ${chapters.length} chapters; at most ${MAX_CHAPTERS} are read`);
 
   const titles = await tableOfContents(archive, manifest, all(opf, "spine")[0]?.getAttribute("toc") ?? undefined);
   const parts: string[] = [];
@@ -94,11 +106,18 @@ export async function epubToText(
     if (text) parts.push(text);
   }
   const bookTitle = all(opf, "title")[0]?.textContent;
-  return { text: normalizeText(parts.join("\n\n")), title: bookTitle ? normalizeText(bookTitle).replace(/\n/g, " ") || undefined : undefined };
+  return {
+    text: normalizeText(parts.join("\n\n")),
+    title: bookTitle ? normalizeText(bookTitle).replace(/\n/g, " ") || undefined : undefined,
+  };
 }
 
 /** Chapter file → its title in the table of contents (the first entry that points into the file). */
-async function tableOfContents(archive: Archive, manifest: Map<string, ManifestItem>, ncxId: string | undefined): Promise<Map<string, string>> {
+async function tableOfContents(
+  archive: Archive,
+  manifest: Map<string, ManifestItem>,
+  ncxId: string | undefined,
+): Promise<Map<string, string>> {
   const titles = new Map<string, string>();
   const add = (from: string, href: string | null, label: string | null | undefined) => {
     const title = label?.replace(/\s+/g, " ").trim();
@@ -116,7 +135,9 @@ async function tableOfContents(archive: Archive, manifest: Map<string, ManifestI
       if (toc) for (const a of all(toc, "a")) add(nav.href, a.getAttribute("href"), a.textContent);
     }
   }
-  const ncx = (ncxId ? manifest.get(ncxId) : undefined) ?? [...manifest.values()].find((i) => i.mediaType === "application/x-dtbncx+xml");
+  const ncx =
+    (ncxId ? manifest.get(ncxId) : undefined) ??
+    [...manifest.values()].find((i) => i.mediaType === "application/x-dtbncx+xml");
   if (ncx && titles.size === 0) {
     const xml = await readEntryText(archive, ncx.href);
     if (xml) {

@@ -53,7 +53,9 @@ function notRegular(name: string, st: Stats): AppError | undefined {
   if (st.isDirectory()) return invalidInput("file", `${name}: is a directory, not a file`);
   if (st.isFIFO()) return invalidInput("file", `${name}: is a named pipe (FIFO), not a regular file`);
   if (st.isSocket()) return invalidInput("file", `${name}: is a socket, not a regular file`);
-  if (st.isCharacterDevice() || st.isBlockDevice()) return invalidInput("file", `${name}: is a device, not a regular file`);
+  if (st.isCharacterDevice() || st.isBlockDevice()) {
+    return invalidInput("file", `${name}: is a device, not a regular file`);
+  }
   return invalidInput("file", `${name}: is not a regular file`);
 }
 
@@ -93,7 +95,9 @@ export async function readSourceFile(filePath: string, opts: ReadFileOptions = {
   }
   const refusal = notRegular(name, checked);
   if (refusal) throw refusal;
-  if (checked.size > maxBytes) throw invalidInput("file", `${name}: must be at most ${maxBytes} bytes (got ${checked.size})`);
+  if (checked.size > maxBytes) {
+    throw invalidInput("file", `${name}: must be at most ${maxBytes} bytes (got ${checked.size})`);
+  }
   const data = await readRegularFile(target, maxBytes, { name, expect: checked });
   return { name, format, data };
 }
@@ -102,7 +106,11 @@ export async function readSourceFile(filePath: string, opts: ReadFileOptions = {
  * Read a regular file to its end, at most maxBytes, without ever blocking on what is not one.
  * `expect`: the stat taken before, which the opened file must match.
  */
-export async function readRegularFile(file: string, maxBytes: number, opts: { name?: string; expect?: Stats } = {}): Promise<Buffer> {
+export async function readRegularFile(
+  file: string,
+  maxBytes: number,
+  opts: { name?: string; expect?: Stats } = {},
+): Promise<Buffer> {
   const name = opts.name ?? path.basename(file);
   let handle;
   try {

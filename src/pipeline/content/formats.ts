@@ -6,9 +6,14 @@ export type DocumentFormat = "pdf" | "docx" | "epub";
 export type Format = TextFormat | DocumentFormat;
 
 export const EXTENSION_FORMATS: Record<string, Format> = {
-  ".txt": "text", ".text": "text",
-  ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown",
-  ".html": "html", ".htm": "html", ".xhtml": "html",
+  ".txt": "text",
+  ".text": "text",
+  ".md": "markdown",
+  ".markdown": "markdown",
+  ".mdown": "markdown",
+  ".html": "html",
+  ".htm": "html",
+  ".xhtml": "html",
   ".pdf": "pdf",
   ".docx": "docx",
   ".epub": "epub",

@@ -181,7 +181,7 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       if (closing) emit("\n\n");
     } else if (name === "p" || name === "blockquote" || name === "pre" || name === "section" || name === "article") {
       emit("\n\n");
-    } else if ((name === "table" && tableDepth === (closing ? 0 : 1)) || (LIST.has(name) && listDepth === (closing ? 0 : 1))) {
+    } else if ((name === "table" && tableDepth === +!closing) || (LIST.has(name) && listDepth === +!closing)) {
       emit("\n\n"); // a list or a table is a block of its own lines; nested ones stay inside it
     } else if (BLOCK.has(name)) {
       emit("\n");

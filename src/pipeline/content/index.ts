@@ -13,7 +13,8 @@ import { normalizeText } from "./normalize.js";
 import { fetchPage, type FetchOptions } from "./url.js";
 
 export {
-  MAX_CONTENT_CHARS, MAX_DOCUMENT_BYTES, MAX_PDF_PAGES, MAX_SCRIPT_TURNS, MAX_SOURCE_BYTES, MAX_TURN_CHARS, URL_TIMEOUT_MS,
+  MAX_CONTENT_CHARS, MAX_DOCUMENT_BYTES, MAX_PDF_PAGES, MAX_SCRIPT_TURNS, MAX_SOURCE_BYTES, MAX_TURN_CHARS,
+  URL_TIMEOUT_MS,
 } from "./limits.js";
 export { FILE_EXTENSIONS } from "./formats.js";
 export { htmlToText } from "./html.js";
@@ -68,7 +69,8 @@ export async function extractText(source: Source, opts: ExtractOptions = {}): Pr
     case "file": {
       field = "file";
       const file = await readSourceFile(source.path, opts);
-      const { text, title } = await documentToText(file.data, file.format, { field, name: file.name }, documentOptions(opts));
+      const where = { field, name: file.name };
+      const { text, title } = await documentToText(file.data, file.format, where, documentOptions(opts));
       result = { text, title: title ?? file.name, origin: file.name, bytes: file.data.length };
       break;
     }
@@ -78,8 +80,10 @@ export async function extractText(source: Source, opts: ExtractOptions = {}): Pr
       const page = await fetchPage(source.url, opts);
       // Errors about the document name it by its URL (after redirects), as the caller knows it.
       const name = page.url.length > 200 ? `${page.url.slice(0, 199)}…` : page.url;
-      const doc = await documentToText(page.body, page.format, { field, name }, { ...documentOptions(opts), contentType: page.contentType });
-      result = { text: doc.text, title: doc.title ?? new URL(page.url).host, origin: page.url, bytes: page.body.length };
+      const docOpts = { ...documentOptions(opts), contentType: page.contentType };
+      const doc = await documentToText(page.body, page.format, { field, name }, docOpts);
+      const title = doc.title ?? new URL(page.url).host;
+      result = { text: doc.text, title, origin: page.url, bytes: page.body.length };
       break;
     }
     default:

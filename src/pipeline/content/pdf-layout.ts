@@ -52,19 +52,47 @@ const BAND = 0.12;
 const REPEAT_SHARE = 0.4;
 /** A gap above a line larger than this many font sizes starts a new paragraph (line spacing is ~1.2). */
 const PARAGRAPH_GAP = 1.6;
-const PAGE_NUMBER = /^(?:page|p\.|seite|pág\.?|página)?\s*[-–—(\[]?\s*(?:\d{1,5}|[ivxlcdm]{1,8})\s*[-–—)\]]?(?:\s*(?:of|\/|de|von)\s*\d{1,5})?$/i;
+/** "7", "- 7 -", "(vii)", "Page 7", "p. 7", "7 of 9", "7/9". */
+const PAGE_NUMBER = new RegExp(
+  "^(?:page|p\\.|seite|pág\\.?|página)?\\s*[-–—(\\[]?\\s*(?:\\d{1,5}|[ivxlcdm]{1,8})\\s*[-–—)\\]]?" +
+    "(?:\\s*(?:of|\\/|de|von)\\s*\\d{1,5})?$",
+  "i",
+);
 /** First halves of compounds whose hyphen stays when a line break falls on it. */
-const COMPOUND_FIRST = new Set(["well", "self", "ill", "all", "half", "cross", "ex", "non", "so", "long", "short", "high", "low", "full"]);
+const COMPOUND_FIRST = new Set([
+  "well",
+  "self",
+  "ill",
+  "all",
+  "half",
+  "cross",
+  "ex",
+  "non",
+  "so",
+  "long",
+  "short",
+  "high",
+  "low",
+  "full",
+]);
 const SENTENCE_END = /[.!?:;…"”’)\]]$/;
 
 const normalized = (s: string) =>
-  s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-const withoutNumbering = (s: string) => s.replace(/^(?:(?:chapter|part|section|appendix)\s+)?(?:\d+|[ivxlc]+|[a-z])(?:\s\d+)*\s+/, "");
+  s
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+const withoutNumbering = (s: string) =>
+  s.replace(/^(?:(?:chapter|part|section|appendix)\s+)?(?:\d+|[ivxlc]+|[a-z])(?:\s\d+)*\s+/, "");
 const signature = (s: string) => s.toLowerCase().replace(/\d+/g, "#").replace(/\s+/g, " ").trim();
 
 function sameTitle(a: string, b: string): boolean {
   if (!a || !b) return false;
-  return a === b || withoutNumbering(a) === b || a === withoutNumbering(b) || withoutNumbering(a) === withoutNumbering(b);
+  return (
+    a === b || withoutNumbering(a) === b || a === withoutNumbering(b) || withoutNumbering(a) === withoutNumbering(b)
+  );
 }
 
 /** Mark the lines each heading names, or insert the heading where its bookmark points. */
@@ -85,7 +113,10 @@ function placeHeadings(pages: Placed[][], headings: OutlineHeading[]): void {
   }
 }
 
-function findHeadingLines(pages: Placed[][], h: OutlineHeading): { page: number; index: number; count: number } | undefined {
+function findHeadingLines(
+  pages: Placed[][],
+  h: OutlineHeading,
+): { page: number; index: number; count: number } | undefined {
   const title = normalized(h.title);
   for (const p of [h.page, h.page + 1]) {
     const lines = pages[p];
@@ -103,7 +134,8 @@ function findHeadingLines(pages: Placed[][], h: OutlineHeading): { page: number;
         text = text ? `${text} ${line.norm}` : line.norm;
         if (text.length > title.length * 2 + 20) break;
         // The largest match wins: a running header that repeats a chapter's title is small print.
-        if (sameTitle(text, title) && (!best || first.size > best.size)) best = { page: p, index: i, count: k + 1, size: first.size };
+        if (sameTitle(text, title) && (!best || first.size > best.size))
+          best = { page: p, index: i, count: k + 1, size: first.size };
       }
     }
     if (best) return best;
@@ -121,8 +153,14 @@ function dropPageFurniture(pages: Placed[][], views: number[][]): void {
     const body = lines.filter((l) => !l.heading && !l.drop);
     const byY = [...body].sort((a, b) => b.y - a.y);
     const edge = [
-      ...byY.slice(0, 2).filter((l) => l.y >= top - height * BAND).map((l) => ({ line: l, band: "top" })),
-      ...byY.slice(-2).filter((l) => l.y <= bottom + height * BAND).map((l) => ({ line: l, band: "bottom" })),
+      ...byY
+        .slice(0, 2)
+        .filter((l) => l.y >= top - height * BAND)
+        .map((l) => ({ line: l, band: "top" })),
+      ...byY
+        .slice(-2)
+        .filter((l) => l.y <= bottom + height * BAND)
+        .map((l) => ({ line: l, band: "bottom" })),
     ];
     for (const { line, band } of edge) {
       if (PAGE_NUMBER.test(line.text.trim())) {
@@ -188,7 +226,10 @@ function startsParagraph(prev: Placed, line: Placed): boolean {
 export function layoutText(pages: PdfPageLines[], headings: OutlineHeading[] = []): string {
   const placed: Placed[][] = pages.map((p, page) => p.lines.filter((l) => l.text.trim()).map((l) => ({ ...l, page })));
   placeHeadings(placed, headings);
-  dropPageFurniture(placed, pages.map((p) => p.view));
+  dropPageFurniture(
+    placed,
+    pages.map((p) => p.view),
+  );
   // Built on first use: most documents never break a word across lines.
   let words: ReturnType<typeof vocabulary> | undefined;
   const vocab = () => (words ??= vocabulary(placed));

@@ -23,7 +23,11 @@ export interface PdfOptions {
   maxPages?: number;
 }
 
-export async function pdfToText(data: Uint8Array, ctx: DocumentContext, opts: PdfOptions = {}): Promise<{ text: string; title: string | undefined }> {
+export async function pdfToText(
+  data: Uint8Array,
+  ctx: DocumentContext,
+  opts: PdfOptions = {},
+): Promise<{ text: string; title: string | undefined }> {
   const { field, name } = ctx;
   const deadline = new Deadline(ctx);
   const maxPages = opts.maxPages ?? MAX_PDF_PAGES;
@@ -33,8 +37,12 @@ export async function pdfToText(data: Uint8Array, ctx: DocumentContext, opts: Pd
     // A copy: pdf.js may take ownership of the buffer it is given. Fonts are parsed for their
     // character maps only: nothing is drawn, so no font faces and no system fonts.
     const task = getDocument({
-      data: new Uint8Array(data), verbosity: 0, isEvalSupported: false, stopAtErrors: false,
-      disableFontFace: true, useSystemFonts: false,
+      data: new Uint8Array(data),
+      verbosity: 0,
+      isEvalSupported: false,
+      stopAtErrors: false,
+      disableFontFace: true,
+      useSystemFonts: false,
     });
     doc = await deadline.race(task.promise, () => void task.destroy());
   } catch (err) {
@@ -42,7 +50,8 @@ export async function pdfToText(data: Uint8Array, ctx: DocumentContext, opts: Pd
   }
   const loaded = doc;
   try {
-    if (loaded.numPages > maxPages) throw invalidInput(field, `${name}: has ${loaded.numPages} pages; at most ${maxPages} are read`);
+    if (loaded.numPages > maxPages)
+      throw invalidInput(field, `${name}: has ${loaded.numPages} pages; at most ${maxPages} are read`);
     const title = await deadline.race(documentTitle(loaded), () => void loaded.destroy());
     const headings = await deadline.race(outlineHeadings(loaded), () => void loaded.destroy());
     const pages: PdfPageLines[] = [];
@@ -52,7 +61,10 @@ export async function pdfToText(data: Uint8Array, ctx: DocumentContext, opts: Pd
     }
     const text = layoutText(pages, headings);
     if (!/[\p{L}\p{N}]/u.test(text.replace(/^#{1,6} .*$/gm, ""))) {
-      throw invalidInput(field, `${name}: has no text layer (a scanned or image-only PDF); run OCR on it first or paste its text`);
+      throw invalidInput(
+        field,
+        `${name}: has no text layer (a scanned or image-only PDF); run OCR on it first or paste its text`,
+      );
     }
     return { text, title };
   } catch (err) {
@@ -67,7 +79,10 @@ function openError(err: unknown, field: string, name: string): AppError {
   if (err instanceof AppError) return err;
   const e = err as { name?: string; message?: string };
   if (e.name === "PasswordException") {
-    return invalidInput(field, `${name}: is encrypted (password-protected); save an unprotected copy or paste its text`);
+    return invalidInput(
+      field,
+      `${name}: is encrypted (password-protected); save an unprotected copy or paste its text`,
+    );
   }
   return invalidInput(field, `${name}: is not a readable PDF (${e.message ?? String(err)})`);
 }
@@ -85,7 +100,8 @@ async function pageLines(doc: PdfDocument, n: number): Promise<PdfPageLines> {
     const lines: PdfLine[] = [];
     let cur: (PdfLine & { end: number }) | undefined;
     const push = () => {
-      if (cur && cur.text.trim()) lines.push({ text: cur.text.replace(/\s+/g, " ").trim(), x: cur.x, y: cur.y, size: cur.size });
+      if (cur && cur.text.trim())
+        lines.push({ text: cur.text.replace(/\s+/g, " ").trim(), x: cur.x, y: cur.y, size: cur.size });
       cur = undefined;
     };
     for (const item of content.items) {
@@ -131,7 +147,10 @@ async function outlineHeadings(doc: PdfDocument): Promise<OutlineHeading[]> {
   return out;
 }
 
-async function destination(doc: PdfDocument, dest: OutlineNode["dest"]): Promise<{ page: number; top: number | undefined } | undefined> {
+async function destination(
+  doc: PdfDocument,
+  dest: OutlineNode["dest"],
+): Promise<{ page: number; top: number | undefined } | undefined> {
   const explicit = typeof dest === "string" ? await doc.getDestination(dest).catch(() => null) : dest;
   if (!Array.isArray(explicit) || explicit.length < 2) return undefined; // a link to the web, or nowhere
   const ref = explicit[0];

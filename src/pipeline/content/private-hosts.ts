@@ -27,7 +27,8 @@ export type Resolver = (
 const systemResolver: Resolver = (hostname, options, callback) => dnsLookup(hostname, options, callback);
 
 export function privateAddressError(hostPort: string, address: string, reason: string): AppError {
-  return invalidInput("url", `${hostPort} is a private or loopback address (${address}, ${reason}); only public hosts may be fetched here`);
+  const what = `${hostPort} is a private or loopback address (${address}, ${reason})`;
+  return invalidInput("url", `${what}; only public hosts may be fetched here`);
 }
 
 /** An IP-literal host is connected to as written, so it is judged here, before any request. */
@@ -43,7 +44,11 @@ export function assertPublicLiteral(url: URL, policy: AddressPolicy = blockedAdd
  * any answer is refused by the policy. All answers are judged, not only the first: the socket may
  * try every one of them (happy eyeballs).
  */
-export function guardedLookup(hostPort: string, policy: AddressPolicy = blockedAddressReason, resolve: Resolver = systemResolver): LookupFunction {
+export function guardedLookup(
+  hostPort: string,
+  policy: AddressPolicy = blockedAddressReason,
+  resolve: Resolver = systemResolver,
+): LookupFunction {
   return ((hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err);
@@ -51,7 +56,9 @@ export function guardedLookup(hostPort: string, policy: AddressPolicy = blockedA
         const reason = policy(a.address);
         if (reason) return callback(privateAddressError(hostPort, a.address, reason));
       }
-      if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
+      if (addresses.length === 0) {
+        return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
+      }
       if (options.all) return callback(null, addresses);
       return callback(null, addresses[0]!.address, addresses[0]!.family);
     });

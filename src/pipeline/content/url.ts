@@ -87,13 +87,16 @@ export async function fetchPage(raw: string, opts: FetchOptions = {}): Promise<R
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
       const kind = status >= 500 || status === 429 ? "provider_transient" : "invalid_input";
-      throw new AppError(kind, `url: ${finalUrl.host} answered ${status} ${res.statusMessage ?? ""}`.trim(), { field: "url" });
+      const message = `url: ${finalUrl.host} answered ${status} ${res.statusMessage ?? ""}`.trim();
+      throw new AppError(kind, message, { field: "url" });
     }
     const contentType = res.headers["content-type"] ?? "";
     const format = formatOf(contentType, finalUrl);
     const maxBytes = opts.maxBytes ?? (isDocumentFormat(format) ? MAX_DOCUMENT_BYTES : MAX_SOURCE_BYTES);
     const declared = Number(res.headers["content-length"] ?? NaN);
-    if (Number.isFinite(declared) && declared > maxBytes) throw invalidInput("url", `must be at most ${maxBytes} bytes (server says ${declared})`);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      throw invalidInput("url", `must be at most ${maxBytes} bytes (server says ${declared})`);
+    }
     const body = await readCapped(decoded(res), maxBytes);
     return { url: finalUrl.href, format, body, contentType };
   } catch (err) {
@@ -101,7 +104,8 @@ export async function fetchPage(raw: string, opts: FetchOptions = {}): Promise<R
     if (opts.signal?.aborted) throw new AppError("canceled", "url: fetch canceled", { field: "url", cause: err });
     if (timeout.aborted) throw new AppError("provider_transient", `url: ${where} did not answer within ${timeoutMs} ms`, { field: "url", cause: err });
     const code = (err as NodeJS.ErrnoException).code;
-    throw new AppError("provider_transient", `url: cannot fetch from ${where} (${code ?? (err as Error).message ?? String(err)})`, { field: "url", cause: err });
+    const why = code ?? (err as Error).message ?? String(err);
+    throw new AppError("provider_transient", `url: cannot fetch from ${where} (${why})`, { field: "url", cause: err });
   } finally {
     res?.destroy();
   }

@@ -15,13 +15,20 @@ export interface Archive {
 }
 
 export async function openArchive(
-  data: Uint8Array, ctx: DocumentContext, deadline: Deadline, kind: string, maxUnzipped = MAX_UNZIPPED_BYTES,
+  data: Uint8Array,
+  ctx: DocumentContext,
+  deadline: Deadline,
+  kind: string,
+  maxUnzipped = MAX_UNZIPPED_BYTES,
 ): Promise<Archive> {
   try {
     const zip = await JSZip.loadAsync(data, { checkCRC32: false, createFolders: false });
     return { zip, ctx, deadline, budget: { left: maxUnzipped, max: maxUnzipped } };
   } catch (err) {
-    throw invalidInput(ctx.field, `${ctx.name}: is not a readable ${kind} file (${(err as Error).message ?? String(err)})`);
+    throw invalidInput(
+      ctx.field,
+      `${ctx.name}: is not a readable ${kind} file (${(err as Error).message ?? String(err)})`,
+    );
   }
 }
 
@@ -44,7 +51,9 @@ export async function readEntry(archive: Archive, entryPath: string, keep = true
       });
       stream.once("end", () => resolve());
       stream.once("error", (err: Error) =>
-        reject(invalidInput(ctx.field, `${ctx.name}: has a damaged entry ${entryPath} (${err.message ?? String(err)})`)),
+        reject(
+          invalidInput(ctx.field, `${ctx.name}: has a damaged entry ${entryPath} (${err.message ?? String(err)})`),
+        ),
       );
     });
   } finally {
