@@ -1,15 +1,14 @@
 // Bytes of one document (a file's or a URL's body) → text and title, by format. Files and URLs
 // share this, so a PDF reads the same from disk as from the web.
+//
+// The readers are imported on first use: mammoth and linkedom take ~0.5 s each to load (measured on
+// this machine), which a server that never sees a Word file or a web page should not pay at start.
 import { invalidInput } from "../../errors.js";
-import { webPageToText } from "./article.js";
 import type { DocumentContext } from "./deadline.js";
-import { docxToText } from "./docx.js";
-import { epubToText } from "./epub.js";
 import { FORMAT_NAMES, hasSignature, isDocumentFormat, type Format } from "./formats.js";
 import { EXTRACT_TIMEOUT_MS } from "./limits.js";
 import { markdownToText } from "./markdown.js";
 import { normalizeText } from "./normalize.js";
-import { pdfToText } from "./pdf.js";
 import { decodeText } from "./url.js";
 
 export interface DocumentOptions {
@@ -42,9 +41,12 @@ export async function documentToText(
         where.field,
         `${where.name}: is not ${FORMAT_NAMES[format]} file (its content does not start like one)`,
       );
-    if (format === "pdf") return pdfToText(data, ctx, opts.maxPages === undefined ? {} : { maxPages: opts.maxPages });
-    if (format === "docx") return docxToText(data, ctx, opts.maxUnzippedBytes);
-    return epubToText(data, ctx, opts.maxUnzippedBytes);
+    if (format === "pdf") {
+      const { pdfToText } = await import("./pdf.js");
+      return pdfToText(data, ctx, opts.maxPages === undefined ? {} : { maxPages: opts.maxPages });
+    }
+    if (format === "docx") return (await import("./docx.js")).docxToText(data, ctx, opts.maxUnzippedBytes);
+    return (await import("./epub.js")).epubToText(data, ctx, opts.maxUnzippedBytes);
   }
   const contentType = opts.contentType ?? "";
   // Without a declared charset the bytes must be UTF-8 text; NUL bytes mean a binary file.
@@ -52,7 +54,7 @@ export async function documentToText(
     throw invalidInput(where.field, `${where.name}: looks binary (contains NUL bytes), expected text`);
   }
   const raw = decodeText(data, contentType, format);
-  if (format === "html") return webPageToText(raw);
+  if (format === "html") return (await import("./article.js")).webPageToText(raw);
   if (format === "markdown") {
     const heading = /^ {0,3}#\s+(.+?)\s*#*\s*$/m.exec(raw)?.[1];
     return { text: markdownToText(raw), title: heading ? markdownToText(heading) : undefined };

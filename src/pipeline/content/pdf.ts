@@ -5,8 +5,10 @@
 // (scans: reading them needs OCR), more than MAX_PDF_PAGES pages, and anything pdf.js cannot
 // parse. pdf.js writes its warnings with console.log, which on the stdio transport would corrupt
 // the protocol stream, so it runs with verbosity 0 (errors only, and those are thrown).
-// Measured (this machine, 2 shared cores): a generated 100-page PDF of ~400 words per page with an
-// outline reads in ~0.5 s; the deadline (EXTRACT_TIMEOUT_MS) is checked between pages.
+// Measured on the 2-core dev machine shared by ~9 sessions (load average ~16): a generated 100-page
+// PDF of 400 words a page with an outline and running headers takes 1.7-2.6 s warm, 5.6 s on the
+// first call (pdf.js loads); pdf.js's text extraction is most of it, the layout ~50-100 ms. pdf.js
+// yields between pages, and the deadline (EXTRACT_TIMEOUT_MS) is checked between pages.
 import { getDocumentProxy, getResolvedPDFJS } from "unpdf";
 import { AppError, invalidInput } from "../../errors.js";
 import { Deadline, type DocumentContext } from "./deadline.js";
