@@ -9,6 +9,7 @@ import { AppError } from "../../src/errors.js";
 import { webPageToText } from "../../src/pipeline/content/article.js";
 import { htmlToText } from "../../src/pipeline/content/html.js";
 import { extractText } from "../../src/pipeline/content/index.js";
+import { MAX_ARTICLE_ELEMENTS } from "../../src/pipeline/content/limits.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { ROOT, stopAll, tmpDataDir } from "../helpers/procs.js";
 
@@ -100,6 +101,15 @@ describe("the article of a web page", () => {
     const note = "<html><head><title>Note</title></head><body><div>Buy milk.</div><div>Call Sam.</div></body></html>";
     expect(webPageToText(note)).toEqual(htmlToText(note));
     expect(webPageToText(note).text).toBe("Buy milk.\nCall Sam.");
+  });
+});
+
+describe("a page too large for the article finder", () => {
+  it(`over ${MAX_ARTICLE_ELEMENTS} elements the plain extractor reads it (Readability would take seconds)`, () => {
+    const filler = "<span>x</span>".repeat(MAX_ARTICLE_ELEMENTS);
+    const page = PAGE.replace("</body>", `<div hidden>${filler}</div></body>`);
+    expect(webPageToText(page)).toEqual(htmlToText(page));
+    expect(webPageToText(page).text).toContain("We use cookies"); // the plain extractor keeps the banner
   });
 });
 
