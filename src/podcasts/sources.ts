@@ -35,7 +35,18 @@ export function toExtractorSource(s: SourceInput): { source: Source; kind: Sourc
  */
 export type SourceExposure = "local" | "remote";
 
-export async function extractSource(s: SourceInput, field: string, opts: { maxChars?: number; exposure?: SourceExposure } = {}): Promise<ExtractedSource> {
+export interface ExtractSourceOptions {
+  maxChars?: number;
+  exposure?: SourceExposure;
+  /** Directories file sources may never come from (links resolved first): the server's data dir. */
+  deniedDirs?: readonly string[];
+}
+
+export async function extractSource(
+  s: SourceInput,
+  field: string,
+  opts: ExtractSourceOptions = {},
+): Promise<ExtractedSource> {
   const { source, kind } = toExtractorSource(s);
   const remote = opts.exposure === "remote";
   if (remote && kind === "file") {
@@ -43,7 +54,11 @@ export async function extractSource(s: SourceInput, field: string, opts: { maxCh
   }
   let got: ExtractedText;
   try {
-    got = await extractText(source, { ...(opts.maxChars === undefined ? {} : { maxChars: opts.maxChars }), ...(remote ? { publicHostsOnly: true } : {}) });
+    got = await extractText(source, {
+      ...(opts.maxChars === undefined ? {} : { maxChars: opts.maxChars }),
+      ...(opts.deniedDirs === undefined ? {} : { deniedDirs: opts.deniedDirs }),
+      ...(remote ? { publicHostsOnly: true } : {}),
+    });
   } catch (err) {
     // Prefix the caller's field (e.g. sources[2]) so they know which source broke which rule.
     if (err instanceof AppError && err.kind === "invalid_input") {

@@ -32,7 +32,7 @@ beforeAll(async () => {
     else if (url === "/redirect") res.writeHead(302, { location: "/article" }).end();
     else if (url === "/to-file") res.writeHead(301, { location: "file:///etc/passwd" }).end();
     else if (url.startsWith("/loop")) res.writeHead(302, { location: `/loop${url.length}` }).end();
-    else if (url === "/pdf") res.writeHead(200, { "content-type": "application/pdf" }).end("%PDF-1.7");
+    else if (url === "/png") res.writeHead(200, { "content-type": "image/png" }).end("\x89PNG");
     else if (url === "/big") {
       // No Content-Length: the cap must hold while streaming.
       res.writeHead(200, { "content-type": "text/plain", "transfer-encoding": "chunked" });
@@ -87,9 +87,14 @@ describe("extractText: files", () => {
     expect(html).toMatchObject({ text: "# Lighthouses\n\nA light on a rock saves ships.", title: "Lighthouses" });
   });
   it("refuses other types, missing files, directories, binary and oversized files", async () => {
-    writeFileSync(path.join(dir, "doc.pdf"), "%PDF");
+    writeFileSync(path.join(dir, "sheet.xlsx"), "PK");
+    expect((await failure(extractText({ kind: "file", path: path.join(dir, "sheet.xlsx") }))).message).toBe(
+      "file: sheet.xlsx: only .txt, .text, .md, .markdown, .mdown, .html, .htm, .xhtml, .pdf, .docx, .epub files " +
+        'are supported (got ".xlsx")',
+    );
+    writeFileSync(path.join(dir, "doc.pdf"), "Not a PDF at all");
     expect((await failure(extractText({ kind: "file", path: path.join(dir, "doc.pdf") }))).message).toBe(
-      'file: doc.pdf: only .txt, .text, .md, .markdown, .mdown, .html, .htm, .xhtml files are supported (got ".pdf")',
+      "file: doc.pdf: is not a PDF file (its content does not start like one)",
     );
     expect((await failure(extractText({ kind: "file", path: path.join(dir, "missing.txt") }))).message).toBe("file: missing.txt: no such file");
     mkdirSync(path.join(dir, "folder.md"));
@@ -141,8 +146,12 @@ describe("extractText: URLs (loopback server)", () => {
     const before = server.requests.length;
     const err = await failure(extractText({ kind: "url", url: `${server.url}/article` }, { publicHostsOnly: true }));
     expect(err.kind).toBe("invalid_input");
-    expect(err.message).toBe(`url: ${new URL(server.url).host} is a private or loopback address (127.0.0.1); only public hosts may be fetched here`);
-    expect((await failure(extractText({ kind: "url", url: "http://[::1]:9/x" }, { publicHostsOnly: true }))).message).toMatch(/private or loopback address \(::1\)/);
+    expect(err.message).toBe(
+      `url: ${new URL(server.url).host} is a private or loopback address (127.0.0.1, loopback); ` +
+        "only public hosts may be fetched here",
+    );
+    const v6 = await failure(extractText({ kind: "url", url: "http://[::1]:9/x" }, { publicHostsOnly: true }));
+    expect(v6.message).toMatch(/private or loopback address \(::1, loopback\)/);
     expect((await failure(extractText({ kind: "url", url: "http://localhost:9/x" }, { publicHostsOnly: true }))).message).toMatch(/private or loopback/);
     expect(server.requests.length).toBe(before);
     for (const ip of ["10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::ffff:127.0.0.1", "fd00::1", "fe80::1"]) {
@@ -151,7 +160,8 @@ describe("extractText: URLs (loopback server)", () => {
     for (const ip of ["8.8.8.8", "172.32.0.1", "192.169.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"]) expect(isPrivateAddress(ip), ip).toBe(false);
   });
   it("refuses unsupported content types, oversized bodies without Content-Length, and HTTP errors", async () => {
-    expect((await failure(extractText({ kind: "url", url: `${server.url}/pdf` }))).message).toMatch(/^url: content type application\/pdf is not supported/);
+    const png = await failure(extractText({ kind: "url", url: `${server.url}/png` }));
+    expect(png.message).toMatch(/^url: content type image\/png is not supported/);
     const big = await failure(extractText({ kind: "url", url: `${server.url}/big` }, { maxBytes: 1024 * 1024 }));
     expect(big.message).toBe("url: must be at most 1048576 bytes (the body was longer)");
     const gone = await failure(extractText({ kind: "url", url: `${server.url}/gone` }));

@@ -44,7 +44,7 @@ describe("htmlToText", () => {
     expect(text).toContain("Sailors knew it — long before Newton’s law — and wrote it down.");
     expect(text).toMatch(/New moon\nFull moon/);
     expect(text).toContain("Data: the tables agree.");
-    expect(text).toContain("High 6.2 m");
+    expect(text).toContain("High, 6.2 m"); // a table row is one line, its cells joined by commas
     expect(text).toContain("keep this"); // whitespace collapsed by normalisation, words kept in order
   });
 

@@ -20,6 +20,7 @@ const BLOCK = new Set([
 ]);
 const HEADING = /^h[1-6]$/;
 const CELL = new Set(["td", "th"]);
+const LIST = new Set(["ul", "ol", "dl"]);
 
 // A tag with attributes whose quoted values may contain ">"; comments, doctype and CDATA are separate.
 // "<" never starts an attribute and every repeat is bounded, so a page of unclosed "<x" costs a
@@ -64,6 +65,13 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
   // Block boundaries do not add up (</div><div> is one line break, not two): the strongest one
   // asked for since the last text wins and is written just before the next text.
   let pendingBreak = 0;
+  // Table cells: a row is one line, its cells joined by ", " (by a space after a cell that ends in
+  // punctuation), written lazily so that empty cells add nothing.
+  let cellDepth = 0;
+  let cellsInRow = 0;
+  let pendingCell = false;
+  let tableDepth = 0;
+  let listDepth = 0;
   const emit = (s: string) => {
     if (skip || (hasMain && inMain === 0)) return;
     if (s === "\n" || s === "\n\n") {
@@ -74,6 +82,14 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       if (s.trim() === "") return;
       out.push("\n".repeat(pendingBreak));
       pendingBreak = 0;
+    }
+    if (pendingCell) {
+      if (s.trim() === "") return;
+      while (out.length && out[out.length - 1]!.trim() === "") out.pop();
+      const last = (out.pop() ?? "").replace(/[ \t]+$/, "");
+      out.push(last, /[.,;:!?]$/.test(last) ? " " : ", ");
+      pendingCell = false;
+      s = s.replace(/^\s+/, "");
     }
     out.push(s);
     if (h1Buf) h1Buf.push(s);
@@ -132,6 +148,25 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
     }
 
     if (name === "pre") pre += closing ? (pre > 0 ? -1 : 0) : 1;
+    if (CELL.has(name)) {
+      if (!closing && !selfClosing) {
+        if (cellsInRow > 0) pendingCell = true;
+        cellsInRow++;
+        cellDepth++;
+      } else if (closing && cellDepth > 0) cellDepth--;
+      emit(" ");
+      continue;
+    }
+    if (!selfClosing && name === "table") tableDepth = Math.max(0, tableDepth + (closing ? -1 : 1));
+    if (!selfClosing && LIST.has(name)) listDepth = Math.max(0, listDepth + (closing ? -1 : 1));
+    if (name === "tr") {
+      cellsInRow = 0;
+      pendingCell = false;
+    }
+    if (cellDepth > 0 && name !== "tr" && (BLOCK.has(name) || HEADING.test(name))) {
+      emit(" "); // paragraphs and lists inside a cell stay on the row's line
+      continue;
+    }
     if (HEADING.test(name)) {
       emit("\n\n");
       // Kept as a markdown heading line, like markdown sources: the writers use the structure.
@@ -146,10 +181,10 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       if (closing) emit("\n\n");
     } else if (name === "p" || name === "blockquote" || name === "pre" || name === "section" || name === "article") {
       emit("\n\n");
+    } else if ((name === "table" && tableDepth === +!closing) || (LIST.has(name) && listDepth === +!closing)) {
+      emit("\n\n"); // a list or a table is a block of its own lines; nested ones stay inside it
     } else if (BLOCK.has(name)) {
       emit("\n");
-    } else if (CELL.has(name) && closing) {
-      emit(" ");
     }
   }
   emitText(html.slice(last));

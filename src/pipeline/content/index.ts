@@ -1,15 +1,22 @@
 // Sources → plain text for the writer. One entry point for every kind of source, so notebooks,
 // the generate CLI and the pipeline all refuse the same things with the same messages.
+//
+// Every extractor writes one shape, which the writers rely on: paragraphs separated by one blank
+// line; headings as `# ` … `###### ` lines; each list item, table row and quote line on a line of
+// its own (one newline inside a block).
 import { invalidInput } from "../../errors.js";
-import { readTextFile, type TextFormat } from "./file.js";
-import { htmlToText } from "./html.js";
+import { documentToText } from "./documents.js";
+import { readSourceFile } from "./file.js";
 import { MAX_CONTENT_CHARS } from "./limits.js";
 import { markdownToText } from "./markdown.js";
 import { normalizeText } from "./normalize.js";
 import { fetchPage, type FetchOptions } from "./url.js";
 
-export { MAX_CONTENT_CHARS, MAX_SCRIPT_TURNS, MAX_SOURCE_BYTES, MAX_TURN_CHARS, URL_TIMEOUT_MS } from "./limits.js";
-export { FILE_EXTENSIONS } from "./file.js";
+export {
+  MAX_CONTENT_CHARS, MAX_DOCUMENT_BYTES, MAX_PDF_PAGES, MAX_SCRIPT_TURNS, MAX_SOURCE_BYTES, MAX_TURN_CHARS,
+  URL_TIMEOUT_MS,
+} from "./limits.js";
+export { FILE_EXTENSIONS } from "./formats.js";
 export { htmlToText } from "./html.js";
 export { markdownToText } from "./markdown.js";
 export { normalizeText } from "./normalize.js";
@@ -33,6 +40,15 @@ export interface ExtractedText {
 
 export interface ExtractOptions extends FetchOptions {
   maxChars?: number;
+  /**
+   * Directories no file source may come from, judged after links are resolved. The server passes
+   * its data dir: it holds the DB secret (db-host.json), the store and other callers' episodes.
+   */
+  deniedDirs?: readonly string[];
+  /** Time allowed to turn one PDF, Word or EPUB document into text (default EXTRACT_TIMEOUT_MS). */
+  extractTimeoutMs?: number;
+  /** Pages read from a PDF at most (default MAX_PDF_PAGES). */
+  maxPages?: number;
 }
 
 export async function extractText(source: Source, opts: ExtractOptions = {}): Promise<ExtractedText> {
@@ -52,17 +68,22 @@ export async function extractText(source: Source, opts: ExtractOptions = {}): Pr
     }
     case "file": {
       field = "file";
-      const file = await readTextFile(source.path, opts.maxBytes);
-      const { text, title } = toText(file.text, file.format);
-      result = { text, title: title ?? file.name, origin: file.name, bytes: file.bytes };
+      const file = await readSourceFile(source.path, opts);
+      const where = { field, name: file.name };
+      const { text, title } = await documentToText(file.data, file.format, where, documentOptions(opts));
+      result = { text, title: title ?? file.name, origin: file.name, bytes: file.data.length };
       break;
     }
     case "url": {
       field = "url";
       if (typeof source.url !== "string") throw invalidInput("url", "must be a string");
       const page = await fetchPage(source.url, opts);
-      const { text, title } = toText(page.text, page.format);
-      result = { text, title: title ?? new URL(page.url).host, origin: page.url, bytes: page.bytes };
+      // Errors about the document name it by its URL (after redirects), as the caller knows it.
+      const name = page.url.length > 200 ? `${page.url.slice(0, 199)}…` : page.url;
+      const docOpts = { ...documentOptions(opts), contentType: page.contentType };
+      const doc = await documentToText(page.body, page.format, { field, name }, docOpts);
+      const title = doc.title ?? new URL(page.url).host;
+      result = { text: doc.text, title, origin: page.url, bytes: page.body.length };
       break;
     }
     default:
@@ -75,13 +96,8 @@ export async function extractText(source: Source, opts: ExtractOptions = {}): Pr
   return result;
 }
 
-function toText(raw: string, format: TextFormat): { text: string; title: string | undefined } {
-  if (format === "html") return htmlToText(raw);
-  if (format === "markdown") {
-    const heading = /^ {0,3}#\s+(.+?)\s*#*\s*$/m.exec(raw)?.[1];
-    return { text: markdownToText(raw), title: heading ? markdownToText(heading) : undefined };
-  }
-  return { text: normalizeText(raw), title: undefined };
+function documentOptions(opts: ExtractOptions) {
+  return { signal: opts.signal, timeoutMs: opts.extractTimeoutMs, maxPages: opts.maxPages };
 }
 
 function firstLineTitle(text: string): string | undefined {
