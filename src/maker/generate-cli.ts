@@ -20,7 +20,7 @@ import { createEpisodeRunner } from "./run-episode.js";
 const USAGE = `Usage: podcast-mcp generate <file|text|url>... [options]
 
 Makes one episode in this process and prints the MP3's path on stdout.
-Each argument is a source: an existing file (.txt, .md, .html), an http(s) URL, or literal text.
+Each argument is a source: an existing file (.txt, .md, .html, .pdf, .docx, .epub), an http(s) URL, or literal text.
 
 Options:
   --profile NAME     episode profile (default: PODCAST_MCP_DEFAULT_PROFILE, tech_discussion)

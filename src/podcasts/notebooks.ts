@@ -79,7 +79,17 @@ export async function getNotebook(db: Db, rawId: unknown): Promise<NotebookSumma
 }
 
 /** Extracts the source's text now (files read, URLs fetched) and stores it. */
-export async function addSource(db: Db, rawNotebookId: unknown, rawSource: unknown, exposure: SourceExposure = "local"): Promise<Omit<SourceRecord, "text">> {
+/**
+ * `deniedDirs`: folders no file source may come from (the data dir: it holds the DB host's secret
+ * and every episode), judged on the file's real path.
+ */
+export async function addSource(
+  db: Db,
+  rawNotebookId: unknown,
+  rawSource: unknown,
+  exposure: SourceExposure = "local",
+  deniedDirs: string[] = [],
+): Promise<Omit<SourceRecord, "text">> {
   const id = parseRecordId("notebook", rawNotebookId, "notebook_id");
   const input = parseOrThrow(SourceInput, rawSource, "source");
   await notebookRecord(db, id, "notebook_id");
@@ -89,7 +99,7 @@ export async function addSource(db: Db, rawNotebookId: unknown, rawSource: unkno
   const count = stats?.[0]?.n ?? 0;
   const used = stats?.[0]?.chars ?? 0;
   if (count >= MAX_SOURCES_PER_NOTEBOOK) throw invalidInput("notebook_id", `must have at most ${MAX_SOURCES_PER_NOTEBOOK} sources (it has ${count})`);
-  const got = await extractSource(input, "source", { exposure });
+  const got = await extractSource(input, "source", { exposure, deniedDirs });
   if (used + got.text.length > MAX_CONTENT_CHARS) {
     throw invalidInput("source", `would bring the notebook to ${used + got.text.length} characters of text; a notebook may hold at most ${MAX_CONTENT_CHARS} (it has ${used})`);
   }

@@ -94,7 +94,7 @@ export async function prepareEpisode(db: Db, config: Config, checkVoices: VoiceC
     title = { name: nb.name, how: "the notebook's name" };
   } else if (input.sources !== undefined) {
     const parts: ExtractedSource[] = [];
-    for (const [i, s] of input.sources.entries()) parts.push(await extractSource(s, `sources[${i}]`, { exposure: config.exposure }));
+    for (const [i, s] of input.sources.entries()) parts.push(await extractSource(s, `sources[${i}]`, { exposure: config.exposure, deniedDirs: [config.dataDir] }));
     content = await asField("sources", () => prepareContent(joinTexts(parts)));
     origin = { kind: "sources", sources: parts.map((p) => ({ kind: p.kind, title: p.title, url: p.url, file_name: p.fileName })) };
     // Pasted text has no title of its own (the extractor's is its first line): name it like content.

@@ -111,7 +111,7 @@ export class PodcastService {
   }
 
   addSource(notebookId: string, source: unknown) {
-    return notebooks.addSource(this.#db, notebookId, source, this.#config.exposure);
+    return notebooks.addSource(this.#db, notebookId, source, this.#config.exposure, [this.#config.dataDir]);
   }
 
   listNotebooks() {

@@ -6,7 +6,7 @@ import { SourceInput } from "../podcasts/validation.js";
 export const addSource = defineTool({
   name: "add_source",
   title: "Add a source to a notebook",
-  description: "Add one source to a notebook: pasted text or markdown ({text}), a local file ({file}: .txt, .md, .html) or a web page ({url}); its plain text is extracted and stored now.",
+  description: "Add one source to a notebook: pasted text or markdown ({text}), a local file ({file}: .txt, .md, .html, .pdf, .docx, .epub) or a web page ({url}); its plain text is extracted and stored now.",
   input: z.object({ notebook_id: NotebookId, source: SourceInput }).strict(),
   output: z.object({ id: z.string(), notebook_id: z.string() }).passthrough(),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -93,8 +93,11 @@ describe("waiting on a job", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
 
     const events: string[] = [];
-    setTimeout(() => void s.service.cancelJob(sub.job_id), 100);
+    // Awaited below: a cancel still reading after the test ended hit the closed database (the
+    // suite's intermittent "You must be connected" unhandled rejection).
+    const canceling = new Promise((r) => setTimeout(r, 100)).then(() => s.service.cancelJob(sub.job_id));
     const changed = await s.service.waitForJobChange(sub.job_id, now, 10_000, new AbortController().signal, (x) => events.push(x.status));
+    await canceling;
     expect(changed).toMatchObject({ status: "canceled", episode_id: sub.episode_id });
     expect(events).toContain("canceled");
     expect(Date.now() - t0).toBeLessThan(5_000);
