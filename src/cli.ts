@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMai
   worker: { summary: "run queued jobs from SURREAL_URL or the local DB host", load: async () => (await import("./worker/cli.js")).main },
   daemon: { summary: "local DB host + supervised workers (what `serve` starts when needed)", load: async () => (await import("./worker/daemon-cli.js")).main },
   generate: { summary: "make one episode in-process: generate <file|text|url>… [--profile P] [--name N]", load: async () => (await import("./maker/generate-cli.js")).main },
+  stop: { summary: "stop the local daemon: running jobs finish within the grace period or go back to the queue", load: async () => (await import("./worker/stop-cli.js")).main },
   doctor: { summary: "check config, database, providers and voices", load: async () => (await import("./doctor.js")).main },
 };
 

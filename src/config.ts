@@ -24,6 +24,13 @@ const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const intIn = (min: number, max: number, dflt: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(dflt));
 
+/** "600" (seconds), "90s", "10m", "1h", "250ms" → milliseconds. */
+function durationMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text)!;
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Math.round(Number(m[1]) * unit);
+}
+
 const SURREAL_URL_RULE = "must be mem://, rocksdb://<path>, ws(s)://host[:port] or http(s)://host[:port]";
 
 /** Every environment variable the app reads. The README's table is written from this list. */
@@ -44,6 +51,13 @@ export const EnvSchema = z.object({
   PODCAST_MCP_LEASE_MS: intIn(200, 3_600_000, 30_000),
   PODCAST_MCP_POLL_MS: intIn(10, 60_000, 1_000),
   PODCAST_MCP_GRACE_MS: intIn(0, 600_000, 10_000),
+  PODCAST_MCP_IDLE_EXIT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "must be a duration such as 600, 90s, 10m or 1h (0: never)")
+      .default("10m"),
+  ),
   PODCAST_MCP_DEFAULT_PROFILE: z.preprocess(
     emptyToUndefined,
     z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -").default("tech_discussion"),
@@ -81,6 +95,8 @@ export interface Config {
   pollMs: number;
   /** How long a stopping worker may finish its jobs before handing them back. */
   graceMs: number;
+  /** The local daemon stops after this long with no job and no client (0: never). */
+  idleExitMs: number;
   /** The episode profile generate_podcast uses when the caller names none. */
   defaultProfile: string;
   httpToken: string | undefined;
@@ -130,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     leaseMs: e.PODCAST_MCP_LEASE_MS,
     pollMs: e.PODCAST_MCP_POLL_MS,
     graceMs: e.PODCAST_MCP_GRACE_MS,
+    idleExitMs: durationMs(e.PODCAST_MCP_IDLE_EXIT),
     defaultProfile: e.PODCAST_MCP_DEFAULT_PROFILE,
     httpToken: e.PODCAST_MCP_TOKEN,
     httpSessions: { maxSessions: e.PODCAST_MCP_HTTP_MAX_SESSIONS, idleMs: e.PODCAST_MCP_HTTP_SESSION_IDLE_MS },

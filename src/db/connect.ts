@@ -10,8 +10,9 @@
 // server restarted). So a connection that was up and is given up is opened again here, with
 // backoff, whatever the cause, until it is closed on purpose. (Opening again drops sessions made
 // with `newSession()`, as the SDK's connect() does; nothing here uses them. Live queries come back.)
-import { Surreal, createRemoteEngines, isRetryableConflict } from "surrealdb";
-import { createNodeEngines } from "@surrealdb/node";
+import { Surreal, createRemoteEngines } from "surrealdb";
+import { backoffMs } from "../core/resilience/backoff.js";
+import { withConflictRetry } from "../core/resilience/conflict.js";
 import { AppError } from "../errors.js";
 import { silentLogger, type Logger } from "../log.js";
 import { remoteSocketClass, type HostLink } from "./host-link.js";
@@ -48,8 +49,8 @@ const RECONNECT = { enabled: true, attempts: -1, retryDelay: 100, retryDelayMax:
 /** A local host answers in milliseconds; a remote server may be starting or far away. */
 const LOCAL_CONNECT_TIMEOUT_MS = 10_000;
 const REMOTE_CONNECT_TIMEOUT_MS = 30_000;
-/** Between attempts to open again a connection the SDK gave up: 0.2 s doubling to 5 s. */
-const reopenDelay = (attempt: number) => Math.min(200 * 2 ** attempt, 5_000) * (0.75 + Math.random() / 2);
+/** Between attempts to open again a connection the SDK gave up: 0.1–0.2 s doubling to 2.5–5 s. */
+const reopenDelay = (attempt: number) => backoffMs(attempt + 1, 200, 5_000);
 
 /** A Surreal that knows whether it was closed on purpose. */
 class Connection extends Surreal {
@@ -68,8 +69,11 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): P
 
 export async function connect(opts: ConnectOptions): Promise<Db> {
   const log = opts.log ?? silentLogger;
+  // The embedded engine (a native module of ~10 MB resident) is loaded only by a process that opens a
+  // store itself: servers and workers speak to a host over ws:// and stay small.
+  const embedded = isEmbeddedUrl(opts.url) ? (await import("@surrealdb/node")).createNodeEngines() : {};
   const db = new Connection({
-    engines: { ...createRemoteEngines(), ...createNodeEngines() },
+    engines: { ...createRemoteEngines(), ...embedded },
     websocketImpl: opts.host ? opts.host.socketClass() : remoteSocketClass(),
   });
   const link = opts.host;
@@ -133,24 +137,11 @@ function keepOpen(db: Connection, open: () => Promise<void>, where: string, log:
   });
 }
 
-/** True for the engine's "can be retried" transaction conflicts (two writers on one key). */
-export function isConflict(err: unknown): boolean {
-  return isRetryableConflict(err) || (err instanceof Error && /transaction conflict|can be retried|resource busy/i.test(err.message));
-}
-
 /**
  * Idempotent, but two processes connecting to a fresh store at once both write the same keys,
  * and the loser gets a transaction conflict: retried.
  */
 async function defineNamespace(db: Db, namespace: string, database: string): Promise<void> {
   const sql = `DEFINE NAMESPACE IF NOT EXISTS ${namespace}; USE NS ${namespace}; DEFINE DATABASE IF NOT EXISTS ${database};`;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.query(sql);
-      return;
-    } catch (err) {
-      if (!isConflict(err) || attempt >= 20) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(10 * 2 ** attempt, 500) * (0.5 + Math.random())));
-    }
-  }
+  await withConflictRetry(async () => void (await db.query(sql)), 20);
 }

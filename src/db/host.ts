@@ -42,6 +42,8 @@ export interface DbHost {
   url: string;
   port: number;
   secret: string;
+  /** Connections signed in now (each server, worker and CLI process holds one). */
+  clients(): number;
   stop(): Promise<void>;
 }
 
@@ -318,5 +320,6 @@ export async function startDbHost(opts: DbHostOptions): Promise<DbHost> {
       });
       log.info({ url }, "db host: stopped");
     })());
-  return { url, port, secret, stop };
+  const clients = () => [...connections].filter((c) => c.authenticated).length;
+  return { url, port, secret, clients, stop };
 }

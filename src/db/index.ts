@@ -8,7 +8,7 @@ import { HostLink } from "./host-link.js";
 import { readHostStateSync, stateFilePath } from "./host-state.js";
 import { hostStatus, type HostStatus } from "./host-status.js";
 
-export { connect, isConflict, isEmbeddedUrl, type Db, type ConnectOptions } from "./connect.js";
+export { connect, isEmbeddedUrl, type Db, type ConnectOptions } from "./connect.js";
 export { migrate, appliedMigrations, checkMigrations, type Migration } from "./migrations.js";
 export { allMigrations } from "./schema.js";
 export { startDbHost, type DbHost, type DbHostOptions } from "./host.js";
@@ -16,7 +16,6 @@ export { DEFAULT_HOST_LIMITS, type HostLimits } from "./host-limits.js";
 export { readHostState, inspectStateFile, pidAlive, stateFilePath, type HostState } from "./host-state.js";
 export { hostStatus, type HostStatus } from "./host-status.js";
 export { HostLink, type HostTarget } from "./host-link.js";
-export { RECORD_KEY, recordIdPattern } from "./record-key.js";
 
 /** Polls until a host serves the data dir or the time is up; the last status either way. */
 export async function waitForHost(dataDir: string, waitMs: number): Promise<HostStatus> {

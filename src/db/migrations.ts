@@ -10,7 +10,10 @@
 // first migration, a database that holds tables but no `migration` table of ours is refused.
 import { RecordId, type QueryResponse } from "surrealdb";
 import { AppError } from "../errors.js";
-import { isConflict, type Db } from "./connect.js";
+import { backoffMs } from "../core/resilience/backoff.js";
+import { withConflictRetry } from "../core/resilience/conflict.js";
+import { sleep } from "../core/resilience/sleep.js";
+import type { Db } from "./connect.js";
 
 export interface Migration {
   id: number;
@@ -41,8 +44,8 @@ export function checkMigrations(migrations: Migration[]): void {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const backoff = (attempt: number) => Math.min(20 * 2 ** attempt, 500) * (0.5 + Math.random());
+/** 10–20 ms growing to 250–500 ms between tries: another process is applying the same migration. */
+const backoff = (attempt: number) => backoffMs(attempt + 1, 20, 500);
 
 async function isApplied(db: Db, id: number): Promise<boolean> {
   const rec = await db.select(new RecordId(MIGRATION_TABLE, id));
@@ -81,14 +84,10 @@ async function refuseForeignDatabase(db: Db): Promise<void> {
 }
 
 async function bootstrap(db: Db): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await db.query(BOOTSTRAP);
-      return;
-    } catch (err) {
-      if (!isConflict(err) || attempt + 1 >= MAX_ATTEMPTS) throw new AppError("internal", `could not create the ${MIGRATION_TABLE} table: ${(err as Error).message}`, { cause: err });
-      await sleep(backoff(attempt));
-    }
+  try {
+    await withConflictRetry(async () => void (await db.query(BOOTSTRAP)), MAX_ATTEMPTS);
+  } catch (err) {
+    throw new AppError("internal", `could not create the ${MIGRATION_TABLE} table: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -21,7 +21,12 @@ export interface Lease {
   maxAttempts: number;
   name: string;
   args: unknown;
+  /** Worker processes that died while running this job: > 0 means it runs alone (see handBack). */
+  crashes: number;
 }
+
+/** A job whose worker died this many times while running it is failed for good, whatever else it shared the worker with. */
+export const MAX_CRASHES = 3;
 
 /** How many ready rows one claim reads: the next takes over when another worker won the first. */
 const CANDIDATES = 8;
@@ -31,7 +36,7 @@ const PROMOTE_EVERY_MS = 200;
 // A plain top-level SELECT whose ORDER BY follows the (lane, n) index and whose WHERE is exactly the
 // index prefix: a forward index scan that stops after LIMIT rows. Inside LET, ordered by anything
 // else, or with one more condition (see schema.ts), the engine sorts or filters wrongly.
-export const CLAIM_CANDIDATES_SQL = `SELECT id, lane, n FROM command WHERE lane = 'ready' ORDER BY lane, n LIMIT ${CANDIDATES}`;
+export const CLAIM_CANDIDATES_SQL = `SELECT id, lane, n, crashes FROM command WHERE lane = 'ready' ORDER BY lane, n LIMIT ${CANDIDATES}`;
 export const DUE_CANDIDATES_SQL = "SELECT id, lane, n FROM command WHERE lane = 'delayed' ORDER BY lane, n LIMIT 50";
 
 const FENCE = "status = 'running' AND lease_owner = $owner AND attempts = $attempt";
@@ -83,10 +88,16 @@ export class LeaseStore {
     return moved;
   }
 
-  async claimNext(owner: string): Promise<Lease | undefined> {
+  /**
+   * The oldest runnable job this worker may take. `alone`: the worker runs nothing else now, so it
+   * may take a job that was running when a worker died (crashes > 0): such a job runs by itself,
+   * so if it kills its worker again, no other job goes down with it.
+   */
+  async claimNext(owner: string, opts: { alone?: boolean } = {}): Promise<Lease | undefined> {
     if (Date.now() - this.#lastPromote >= PROMOTE_EVERY_MS) await this.promoteDue();
     const [candidates] = await withConflictRetry(() => this.#db.query<[CommandRow[]]>(CLAIM_CANDIDATES_SQL).collect());
     for (const c of candidates) {
+      if (Number(c.crashes ?? 0) > 0 && opts.alone === false) continue;
       // Compare-and-set: an empty result means another worker won this one; take the next.
       const [rows] = await withConflictRetry(() =>
         this.#db
@@ -108,6 +119,7 @@ export class LeaseStore {
           maxAttempts: Number(row.max_attempts),
           name: String(row.name),
           args: row.args,
+          crashes: Number(row.crashes ?? 0),
         };
       }
     }
@@ -193,6 +205,50 @@ export class LeaseStore {
       { at },
     );
     return row !== undefined;
+  }
+
+  /** Whether any job is waiting, delayed or running (three index lookups of one row each). */
+  async hasWork(): Promise<boolean> {
+    const lanes = ["ready", "delayed", "running"].map((l) => `SELECT id FROM command WHERE lane = '${l}' LIMIT 1;`).join(" ");
+    const results = await this.#db.query<CommandRow[][]>(lanes).collect();
+    return results.some((rows) => rows.length > 0);
+  }
+
+  /**
+   * The worker process `owner` died (a signal, an out-of-memory kill, a native crash): its
+   * supervisor hands its jobs back at once instead of waiting for their leases. The attempt is not
+   * charged (the job may only have shared the worker with the one that killed it); instead each job
+   * counts the crash, runs alone from now on, and fails for good at MAX_CRASHES with the cause.
+   * Returns the jobs handed back and those failed.
+   */
+  async handBack(owner: string, cause: string): Promise<{ requeued: number; failed: number }> {
+    const at = Date.now();
+    const [rows] = await withConflictRetry(() =>
+      this.#db
+        .query<[CommandRow[]]>(
+          // Every SET expression reads the record as it was before this UPDATE (measured on
+          // SurrealDB 3), so the new count is written out as crashes + 1 wherever it is used.
+          `UPDATE command SET
+             crashes = crashes + 1,
+             last_crash = $cause + (IF progress.stage THEN ' during ' + progress.stage ELSE '' END),
+             status = IF cancel_requested THEN 'canceled' ELSE IF crashes + 1 >= $max THEN 'failed' ELSE 'pending' END,
+             lane = IF cancel_requested OR crashes + 1 >= $max THEN 'done' ELSE 'ready' END,
+             attempts = IF crashes + 1 >= $max THEN attempts ELSE attempts - 1 END,
+             error_message = IF cancel_requested THEN 'canceled while its worker was gone'
+               ELSE IF crashes + 1 >= $max THEN 'its worker died ' + <string> (crashes + 1) + ' times while running it (last: ' + $cause
+                 + (IF progress.stage THEN ' during ' + progress.stage ELSE '' END) + '); it is not tried again'
+               ELSE 'its worker died (' + $cause + (IF progress.stage THEN ' during ' + progress.stage ELSE '' END) + '); it runs again, alone' END,
+             error_kind = IF cancel_requested THEN 'canceled' ELSE IF crashes + 1 >= $max THEN 'provider_permanent' ELSE 'internal' END,
+             run_after = time::now(), n = ${claimKeySql("$at")},
+             finished = IF cancel_requested OR crashes + 1 >= $max THEN time::now() ELSE NONE END,
+             lease_owner = NONE, lease_until = NONE, updated = time::now()
+           WHERE lane = 'running' AND lease_owner = $owner RETURN AFTER`,
+          { owner, cause, at, max: MAX_CRASHES },
+        )
+        .collect(),
+    );
+    const failed = rows.filter((r) => r.status !== "pending").length;
+    return { requeued: rows.length - failed, failed };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isFinished } from "../core/enums.js";
 import { defineTool } from "./define.js";
 import { JobId, JobStatus } from "./schemas.js";
 
@@ -19,7 +20,7 @@ export const getJobStatus = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   run: async ({ job_id, wait_seconds }, { podcasts }, call) => {
     const now = await podcasts.jobStatus(job_id);
-    if (!wait_seconds || now.status === "completed" || now.status === "failed" || now.status === "canceled") return now;
+    if (!wait_seconds || isFinished(now.status)) return now;
     return podcasts.waitForJobChange(job_id, now, wait_seconds * 1000, call.signal, (s) =>
       call.progress(s.progress?.fraction ?? 0, 1, s.progress ? `${s.progress.stage}: ${s.progress.message}` : s.status),
     );

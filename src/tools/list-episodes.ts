@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { defineTool } from "./define.js";
+import { JobStatusValue } from "./schemas.js";
 
 export const listEpisodes = defineTool({
   name: "list_episodes",
   title: "List podcast episodes",
   description: "Episodes, newest first: id, name, status of its job, duration, created. Read podcast://episodes/{id} for one in full.",
-  input: z.object({ limit: z.number().int().min(1).max(200).optional(), status: z.enum(["pending", "running", "completed", "failed", "canceled"]).optional() }).strict(),
+  input: z.object({ limit: z.number().int().min(1).max(200).optional(), status: JobStatusValue.optional() }).strict(),
   output: z.object({ episodes: z.array(z.object({ id: z.string(), name: z.string() }).passthrough()) }),
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   run: async (args, { podcasts }) => ({ episodes: await podcasts.listEpisodes(args) }),

@@ -37,7 +37,10 @@ export async function main(args: string[], config: Config): Promise<number> {
   // Started beside (or before) its DB host, a worker waits for it rather than failing at once.
   const db = await connectFromConfig(config, { waitMs: 60_000 });
   await migrate(db, MIGRATIONS);
-  const worker = new Worker({ db, registry: await buildHandlers({ db, config, log }), concurrency, leaseMs, pollMs, log });
+  // The supervisor names its workers, so it can hand a dead one's jobs back by that name.
+  const workerId = process.env.PODCAST_MCP_WORKER_ID?.trim() || undefined;
+  const registry = await buildHandlers({ db, config, log });
+  const worker = new Worker({ db, registry, concurrency, leaseMs, pollMs, log, ...(workerId ? { workerId } : {}) });
   await worker.start();
   await stopRequested;
   log.info({ graceMs }, "stopping: no new claims; finishing running jobs");

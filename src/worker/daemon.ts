@@ -1,12 +1,19 @@
 // The embedded default: the local DB host in this process, migrations applied, and N supervised
-// `podcast-mcp worker` processes. `<dataDir>/daemon.json` {pid, started} tells the MCP server
-// that a daemon runs.
+// `podcast-mcp worker` processes. `<dataDir>/daemon.json` {pid, started} tells the MCP server that a
+// daemon runs. The daemon
+// - hands a dead worker's jobs back at once (Supervisor.onWorkerDied → LeaseStore.handBack), with
+//   the cause on the job, instead of leaving them until their leases expire;
+// - stops by itself after PODCAST_MCP_IDLE_EXIT with no job and no client but its own workers (the
+//   next `serve` starts it again), so it does not hold memory for good after the last client left;
+// - stops when its DB host asks to be restarted (a disk that was full has room again), so the
+//   server that watches it starts a fresh one.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "../config.js";
-import { connectFromConfig, migrate, startDbHost, type DbHost } from "../db/index.js";
+import { connectFromConfig, migrate, startDbHost, type Db, type DbHost } from "../db/index.js";
 import type { Logger } from "../log.js";
+import { LeaseStore } from "../queue/lease.js";
 import { MIGRATIONS } from "../schema.js";
 import { Supervisor } from "./supervisor.js";
 
@@ -33,41 +40,94 @@ export async function readDaemonState(dataDir: string): Promise<DaemonState | un
 /** dist/cli.js, next to this file's folder once built. */
 const CLI_PATH = fileURLToPath(new URL("../cli.js", import.meta.url));
 
+/** Why a daemon ended by itself. */
+export type DaemonEnd = { kind: "idle" } | { kind: "restart"; reason: string };
+
 export interface Daemon {
   supervisor: Supervisor;
+  /** Resolves when the daemon wants to stop by itself (idle, or its host needs a restart). */
+  ended: Promise<DaemonEnd>;
   stop(): Promise<void>;
 }
 
-export async function startDaemon(opts: { config: Config; workers: number; log: Logger; graceMs: number }): Promise<Daemon> {
+export interface DaemonOptions {
+  config: Config;
+  workers: number;
+  log: Logger;
+  graceMs: number;
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config, log } = opts;
+  let end: (e: DaemonEnd) => void = () => {};
+  const ended = new Promise<DaemonEnd>((resolve) => (end = resolve));
   // With SURREAL_URL the database is someone else's: supervise workers only.
-  const host: DbHost | undefined = config.surrealUrl ? undefined : await startDbHost({ dataDir: config.dataDir, log });
+  const host: DbHost | undefined = config.surrealUrl
+    ? undefined
+    : await startDbHost({ dataDir: config.dataDir, log, onRestartNeeded: (reason) => end({ kind: "restart", reason }) });
+  let db: Db;
   try {
-    const db = await connectFromConfig(config, { waitMs: 5_000 });
-    try {
-      await migrate(db, MIGRATIONS);
-    } finally {
-      await db.close().catch(() => undefined);
-    }
+    db = await connectFromConfig(config, { waitMs: 5_000 });
+    await migrate(db, MIGRATIONS);
   } catch (err) {
     await host?.stop();
     throw err;
   }
+  const leases = new LeaseStore(db, { leaseMs: config.leaseMs });
   const argv = [CLI_PATH, "worker", "--data-dir", config.dataDir];
-  const supervisor = new Supervisor({ count: opts.workers, argv, env: process.env, log });
+  const supervisor = new Supervisor({
+    count: opts.workers,
+    argv,
+    env: process.env,
+    log,
+    onWorkerDied: async (workerId, cause) => {
+      const back = await leases.handBack(workerId, cause);
+      if (back.requeued + back.failed > 0) log.warn({ workerId, cause, ...back }, "a worker died; its jobs were handed back");
+    },
+  });
   supervisor.start();
   const state: DaemonState = { pid: process.pid, started: new Date().toISOString() };
   await writeFile(daemonFilePath(config.dataDir), JSON.stringify(state), { mode: 0o600 });
   log.info({ workers: opts.workers, dataDir: config.dataDir, url: host?.url ?? config.surrealUrl }, "daemon started");
+
+  const stopIdle = host && config.idleExitMs > 0 ? watchIdle(host, supervisor, leases, config.idleExitMs, log, () => end({ kind: "idle" })) : () => {};
+
   return {
     supervisor,
+    ended,
     async stop() {
+      stopIdle();
       // Workers first: they need the database to finish or hand back their jobs.
       await supervisor.stop(opts.graceMs + 5_000);
+      await db.close().catch(() => undefined);
       await host?.stop();
       const current = await readDaemonState(config.dataDir);
       if (current?.pid === process.pid) await rm(daemonFilePath(config.dataDir), { force: true });
       log.info("daemon stopped");
     },
   };
+}
+
+/**
+ * Calls `onIdle` once nothing has happened for `idleMs`: no job waiting, delayed or running, and no
+ * client of the host but the daemon's own connection and its workers' (an MCP server, another
+ * worker or the generate CLI each hold one). Checked a few times per idle period.
+ */
+function watchIdle(host: DbHost, supervisor: Supervisor, leases: LeaseStore, idleMs: number, log: Logger, onIdle: () => void): () => void {
+  let idleSince = Date.now();
+  const everyMs = Math.max(200, Math.min(30_000, Math.floor(idleMs / 4)));
+  const timer = setInterval(() => {
+    void (async () => {
+      const outsiders = host.clients() - 1 - supervisor.pids().length;
+      const busy = outsiders > 0 || (await leases.hasWork());
+      if (busy) idleSince = Date.now();
+      else if (Date.now() - idleSince >= idleMs) {
+        clearInterval(timer);
+        log.info({ idleMs }, "daemon idle: no job and no client; stopping (the next server starts it again)");
+        onIdle();
+      }
+    })().catch((err: unknown) => log.debug({ err }, "idle check failed"));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

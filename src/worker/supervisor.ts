@@ -1,6 +1,8 @@
 // Keeps N worker processes alive: one that exits while we are not stopping is started again after
 // a backoff that grows while it keeps dying young and resets once it has run a while.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import os from "node:os";
 import type { Logger } from "../log.js";
 
 export interface SupervisorOptions {
@@ -11,11 +13,18 @@ export interface SupervisorOptions {
   log: Logger;
   /** Restart backoff: base, cap, and how long a run must last to reset it. */
   backoff?: { baseMs: number; maxMs: number; healthyAfterMs: number };
+  /**
+   * A worker died while we were not stopping it (a signal, an out-of-memory kill, a crash): its
+   * jobs can be handed back now, by its id, instead of waiting for their leases to expire.
+   */
+  onWorkerDied?: (workerId: string, cause: string) => void | Promise<void>;
 }
 
 interface Slot {
   index: number;
   child: ChildProcess | undefined;
+  /** The id the running child claims jobs as (PODCAST_MCP_WORKER_ID), new at every start. */
+  workerId: string;
   startedAt: number;
   failures: number;
   timer: NodeJS.Timeout | undefined;
@@ -41,7 +50,7 @@ export class Supervisor {
 
   start(): void {
     for (let i = 0; i < this.#opts.count; i++) {
-      const slot: Slot = { index: i, child: undefined, startedAt: 0, failures: 0, timer: undefined, exited: Promise.resolve() };
+      const slot: Slot = { index: i, child: undefined, workerId: "", startedAt: 0, failures: 0, timer: undefined, exited: Promise.resolve() };
       this.#slots.push(slot);
       this.#spawn(slot);
     }
@@ -52,8 +61,11 @@ export class Supervisor {
     if (this.#stopping) return;
     // Workers write logs to stderr; their stdout goes to our stderr too, so the daemon prints nothing
     // on stdout. The IPC channel carries no messages: its closing tells a worker that we are gone.
-    const child = spawn(process.execPath, this.#opts.argv, { env: this.#opts.env, stdio: ["ignore", 2, 2, "ipc"] });
+    const workerId = `${os.hostname()}:${process.pid}.${slot.index}:${randomBytes(4).toString("hex")}`;
+    const env = { ...this.#opts.env, PODCAST_MCP_WORKER_ID: workerId };
+    const child = spawn(process.execPath, this.#opts.argv, { env, stdio: ["ignore", 2, 2, "ipc"] });
     slot.child = child;
+    slot.workerId = workerId;
     slot.startedAt = Date.now();
     slot.exited = new Promise<void>((resolve) =>
       child.once("exit", (code, signal) => {
@@ -64,6 +76,10 @@ export class Supervisor {
         const delay = Math.min(this.#backoff.maxMs, this.#backoff.baseMs * 2 ** (slot.failures - 1));
         this.#opts.log.warn({ worker: slot.index, pid: child.pid, code, signal, ranMs, restartInMs: delay }, "worker exited; restarting");
         this.restarts++;
+        const cause = signal ? `signal ${signal}` : `exit code ${code}`;
+        void Promise.resolve(this.#opts.onWorkerDied?.(workerId, cause)).catch((err: unknown) =>
+          this.#opts.log.error({ err, workerId }, "could not hand back the dead worker's jobs; their leases will expire"),
+        );
         slot.timer = setTimeout(() => this.#spawn(slot), delay);
       }),
     );

@@ -148,7 +148,9 @@ export class Worker {
 
   async #loop(): Promise<void> {
     while (!this.#stopping) {
-      if (this.#active.size >= this.#concurrency) {
+      // A job that was running when a worker died runs alone: nothing else is claimed beside it.
+      const isolated = [...this.#active.values()].some((r) => r.lease.crashes > 0);
+      if (this.#active.size >= this.#concurrency || isolated) {
         this.#woken = false;
         await this.#idle(this.#pollMs);
         continue;
@@ -156,7 +158,7 @@ export class Worker {
       this.#woken = false;
       let lease: Lease | undefined;
       try {
-        lease = await this.#store.claimNext(this.id);
+        lease = await this.#store.claimNext(this.id, { alone: this.#active.size === 0 });
       } catch (err) {
         this.#log.warn({ err: errorMessage(err) }, "claim failed; retrying");
         await this.#idle(Math.min(this.#pollMs, 500));

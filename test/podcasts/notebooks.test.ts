@@ -31,7 +31,8 @@ describe("notebooks and sources", () => {
     expect(nb).toMatchObject({ name: "Sea", description: "notes", source_count: 0 });
     expect(nb.id).toMatch(/^notebook:[a-z0-9]+$/);
 
-    const file = path.join(dir, "notes.txt");
+    // Outside the data dir: nothing inside it is ever read as a source (it holds the DB host's secret).
+    const file = path.join(tmpDataDir("podcast-mcp-notes-"), "notes.txt");
     writeFileSync(file, "Waves carry energy, not water.\n");
     const added = [
       await s.service.addSource(nb.id, { text: "Salt water freezes below zero degrees." }),
@@ -41,6 +42,12 @@ describe("notebooks and sources", () => {
     ];
     expect(added.map((a) => a.kind)).toEqual(["text", "markdown", "file", "url"]);
     expect(added.every((a) => a.notebook_id === nb.id)).toBe(true);
+    // The same file inside the data dir is refused, named, and nothing is written.
+    const inside = path.join(dir, "notes.txt");
+    writeFileSync(inside, "Waves carry energy, not water.\n");
+    const refused = await caught(() => s.service.addSource(nb.id, { file: inside }));
+    expect(refused).toMatchObject({ kind: "invalid_input", field: "source.file" });
+    expect(refused.message).toMatch(/data directory/);
 
     const full = await s.service.getNotebook(nb.id);
     expect(full.source_count).toBe(4);
