@@ -11,5 +11,5 @@ export {
 } from "./command.js";
 export { Queue, type PreparedJob, type SubmitOptions } from "./queue.js";
 export type { JobStatus, JobProgress } from "./job-status.js";
-export { LeaseStore, CLAIM_CANDIDATES_SQL, fenceClause, type Lease } from "./lease.js";
+export { LeaseStore, CLAIM_CANDIDATES_SQL, MAX_CRASHES, fenceClause, type Lease } from "./lease.js";
 export { queueMigrations } from "./schema.js";
