@@ -58,6 +58,13 @@ export const EnvSchema = z.object({
       .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "must be a duration such as 600, 90s, 10m or 1h (0: never)")
       .default("10m"),
   ),
+  PODCAST_MCP_WORKER_IDLE_EXIT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "must be a duration such as 30, 30s or 2m (0: workers stay)")
+      .default("30s"),
+  ),
   PODCAST_MCP_DEFAULT_PROFILE: z.preprocess(
     emptyToUndefined,
     z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -").default("tech_discussion"),
@@ -97,6 +104,8 @@ export interface Config {
   graceMs: number;
   /** The local daemon stops after this long with no job and no client (0: never). */
   idleExitMs: number;
+  /** The daemon's workers leave after this long with no job and come back when one arrives (0: they stay). */
+  workerIdleExitMs: number;
   /** The episode profile generate_podcast uses when the caller names none. */
   defaultProfile: string;
   httpToken: string | undefined;
@@ -147,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     pollMs: e.PODCAST_MCP_POLL_MS,
     graceMs: e.PODCAST_MCP_GRACE_MS,
     idleExitMs: durationMs(e.PODCAST_MCP_IDLE_EXIT),
+    workerIdleExitMs: durationMs(e.PODCAST_MCP_WORKER_IDLE_EXIT),
     defaultProfile: e.PODCAST_MCP_DEFAULT_PROFILE,
     httpToken: e.PODCAST_MCP_TOKEN,
     httpSessions: { maxSessions: e.PODCAST_MCP_HTTP_MAX_SESSIONS, idleMs: e.PODCAST_MCP_HTTP_SESSION_IDLE_MS },

@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   audio: async () => (await import("./audio-bench.js")).audioBench(),
   mcp: async () => (await import("./mcp-bench.js")).mcpBench(),
   artifacts: async () => (await import("./artifacts-bench.js")).artifactsBench(),
+  footprint: async () => (await import("./footprint-bench.js")).footprintBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -10,6 +10,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Table, type LiveSubscription } from "surrealdb";
 import type { Config } from "../config.js";
 import { connectFromConfig, migrate, startDbHost, type Db, type DbHost } from "../db/index.js";
 import type { Logger } from "../log.js";
@@ -75,17 +76,23 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   const leases = new LeaseStore(db, { leaseMs: config.leaseMs });
   const argv = [CLI_PATH, "worker", "--data-dir", config.dataDir];
+  const sleepy = config.workerIdleExitMs > 0;
+  const wakeIfWork = () => void leases.hasWork().then((work) => work && supervisor.wake(), (err: unknown) => log.debug({ err }, "work check failed"));
   const supervisor = new Supervisor({
     count: opts.workers,
     argv,
-    env: process.env,
+    env: { ...process.env, PODCAST_MCP_WORKER_IDLE_MS: String(config.workerIdleExitMs) },
     log,
     onWorkerDied: async (workerId, cause) => {
       const back = await leases.handBack(workerId, cause);
       if (back.requeued + back.failed > 0) log.warn({ workerId, cause, ...back }, "a worker died; its jobs were handed back");
     },
+    onWorkerSlept: wakeIfWork,
   });
-  supervisor.start();
+  // Workers that leave when idle start when work arrives: a LIVE query on the queue, and a poll as
+  // the backstop (LIVE notifications are not replayed after a reconnect).
+  supervisor.start({ awake: !sleepy || (await leases.hasWork()) });
+  const stopWaking = sleepy ? await watchForWork(db, wakeIfWork, log) : () => {};
   const state: DaemonState = { pid: process.pid, started: new Date().toISOString() };
   await writeFile(daemonFilePath(config.dataDir), JSON.stringify(state), { mode: 0o600 });
   log.info({ workers: opts.workers, dataDir: config.dataDir, url: host?.url ?? config.surrealUrl }, "daemon started");
@@ -97,6 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ended,
     async stop() {
       stopIdle();
+      stopWaking();
       // Workers first: they need the database to finish or hand back their jobs.
       await supervisor.stop(opts.graceMs + 5_000);
       await db.close().catch(() => undefined);
@@ -105,6 +113,25 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       if (current?.pid === process.pid) await rm(daemonFilePath(config.dataDir), { force: true });
       log.info("daemon stopped");
     },
+  };
+}
+
+/** Calls `onWork` when a job is submitted or put back, and every few seconds as a backstop. */
+async function watchForWork(db: Db, onWork: () => void, log: Logger): Promise<() => void> {
+  const poll = setInterval(onWork, 5_000);
+  poll.unref();
+  let live: LiveSubscription | undefined;
+  try {
+    live = await db.live(new Table("command"));
+    live.subscribe((msg) => {
+      if (msg.action === "CREATE" || (msg.action === "UPDATE" && msg.value.status === "pending")) onWork();
+    });
+  } catch (err) {
+    log.warn({ err }, "LIVE query unavailable; waking workers by polling only");
+  }
+  return () => {
+    clearInterval(poll);
+    void live?.kill().catch(() => undefined);
   };
 }
 

@@ -1,8 +1,11 @@
-// Keeps N worker processes alive: one that exits while we are not stopping is started again after
-// a backoff that grows while it keeps dying young and resets once it has run a while.
+// Keeps up to N worker processes: one that dies while we are not stopping it is started again after
+// a backoff that grows while it keeps dying young and resets once it has run a while. A worker that
+// exits cleanly by itself (code 0: it was idle, PODCAST_MCP_WORKER_IDLE_EXIT) is left asleep until
+// wake() (the daemon calls it when a job arrives), so an idle daemon holds no worker memory.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
+import { backoffMs } from "../core/resilience/backoff.js";
 import type { Logger } from "../log.js";
 
 export interface SupervisorOptions {
@@ -18,6 +21,8 @@ export interface SupervisorOptions {
    * jobs can be handed back now, by its id, instead of waiting for their leases to expire.
    */
   onWorkerDied?: (workerId: string, cause: string) => void | Promise<void>;
+  /** A worker went to sleep: work that arrived as it left must still wake one (the owner checks). */
+  onWorkerSlept?: () => void;
 }
 
 interface Slot {
@@ -38,6 +43,8 @@ export class Supervisor {
   #stopping = false;
   /** How many times a worker was restarted after dying (for logs and tests). */
   restarts = 0;
+  /** How many times sleeping workers were started again for new work. */
+  wakes = 0;
 
   constructor(opts: SupervisorOptions) {
     this.#opts = opts;
@@ -45,15 +52,30 @@ export class Supervisor {
   }
 
   pids(): number[] {
-    return this.#slots.flatMap((s) => (s.child?.pid !== undefined && s.child.exitCode === null && s.child.signalCode === null ? [s.child.pid] : []));
+    return this.#slots.flatMap((s) => (this.#alive(s) && s.child!.pid !== undefined ? [s.child!.pid] : []));
   }
 
-  start(): void {
+  /** Creates the slots; `awake` starts their workers now, otherwise the first wake() does. */
+  start(opts: { awake?: boolean } = {}): void {
     for (let i = 0; i < this.#opts.count; i++) {
       const slot: Slot = { index: i, child: undefined, workerId: "", startedAt: 0, failures: 0, timer: undefined, exited: Promise.resolve() };
       this.#slots.push(slot);
-      this.#spawn(slot);
+      if (opts.awake ?? true) this.#spawn(slot);
     }
+  }
+
+  /** Starts every sleeping worker (no process, no restart pending). */
+  wake(): void {
+    if (this.#stopping) return;
+    const asleep = this.#slots.filter((s) => !this.#alive(s) && !s.timer);
+    if (asleep.length === 0) return;
+    this.wakes++;
+    this.#opts.log.info({ workers: asleep.length }, "work arrived; starting sleeping workers");
+    for (const s of asleep) this.#spawn(s);
+  }
+
+  #alive(s: Slot): boolean {
+    return s.child !== undefined && s.child.exitCode === null && s.child.signalCode === null;
   }
 
   #spawn(slot: Slot): void {
@@ -71,9 +93,14 @@ export class Supervisor {
       child.once("exit", (code, signal) => {
         resolve();
         if (this.#stopping) return;
+        if (code === 0 && signal === null) {
+          this.#opts.log.info({ worker: slot.index, pid: child.pid }, "worker idle; it sleeps until work arrives");
+          this.#opts.onWorkerSlept?.();
+          return;
+        }
         const ranMs = Date.now() - slot.startedAt;
         slot.failures = ranMs >= this.#backoff.healthyAfterMs ? 1 : slot.failures + 1;
-        const delay = Math.min(this.#backoff.maxMs, this.#backoff.baseMs * 2 ** (slot.failures - 1));
+        const delay = backoffMs(slot.failures, this.#backoff.baseMs, this.#backoff.maxMs);
         this.#opts.log.warn({ worker: slot.index, pid: child.pid, code, signal, ranMs, restartInMs: delay }, "worker exited; restarting");
         this.restarts++;
         const cause = signal ? `signal ${signal}` : `exit code ${code}`;

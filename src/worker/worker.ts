@@ -87,6 +87,21 @@ export class Worker {
     return this.#active.size;
   }
 
+  /** Resolves once the worker has run no job for `ms` on end. */
+  idleFor(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      let idleSince = Date.now();
+      const t = setInterval(() => {
+        if (this.#active.size > 0 || this.#stopping) idleSince = Date.now();
+        else if (Date.now() - idleSince >= ms) {
+          clearInterval(t);
+          resolve();
+        }
+      }, Math.max(50, Math.min(1_000, Math.floor(ms / 4))));
+      t.unref();
+    });
+  }
+
   async start(): Promise<void> {
     await this.#subscribe();
     this.#timers.push(setInterval(() => void this.#heartbeatAll(), this.#heartbeatMs));
