@@ -32,7 +32,7 @@ export async function main(_args: string[], config: Config): Promise<number> {
   checks.push({ name: "voices (auto)", ok: true, detail: `${tts}${config.elevenlabs.apiKey ? "; ElevenLabs key set" : ""}` });
   try {
     // The offline voice is free to try: speak one short sentence.
-    const { BuiltinTtsEngine } = await import("./pipeline/tts/builtin.js");
+    const { BuiltinTtsEngine } = await import("./providers/tts/builtin.js");
     const t0 = performance.now();
     const pcm = await new BuiltinTtsEngine(silentLogger).synthesize({ text: "Hello from podcast-mcp.", voice: "slt", model: "", language: "en" }, new AbortController().signal);
     const seconds = pcm.samples.length / pcm.sampleRate;

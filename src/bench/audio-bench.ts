@@ -3,7 +3,7 @@
 import { assembleEpisode } from "../pipeline/audio/assemble.js";
 import { resample } from "../pipeline/audio/resample.js";
 import { speechLike } from "../pipeline/audio/test-signals.js";
-import type { Pcm, Turn } from "../pipeline/types.js";
+import type { Pcm, Turn } from "../core/model.js";
 
 const MINUTES = Number(process.env.AUDIO_BENCH_MINUTES ?? 30);
 const RATE = 24_000;

@@ -3,9 +3,9 @@
 // the built-in Flite voices' speed as × realtime, for sentences and for one 3,000-character turn
 // (which crashed the process on Node 20 before the speech host). Prints figures; asserts nothing.
 import { silentLogger } from "../log.js";
-import { BuiltinTtsEngine, fliteCompileCount, stopSpeechHosts } from "../pipeline/tts/builtin.js";
-import { createTtsEngine } from "../pipeline/tts/registry.js";
-import type { Pcm } from "../pipeline/types.js";
+import { BuiltinTtsEngine, fliteCompileCount, stopSpeechHosts } from "../providers/tts/builtin.js";
+import { createTtsEngine } from "../providers/tts/registry.js";
+import type { Pcm } from "../core/model.js";
 import { startLoopback } from "../testing/fakes/loopback.js";
 import { fakeOpenAiSpeech } from "../testing/fakes/openai-speech.js";
 

@@ -4,28 +4,16 @@
 import { errorKind } from "../errors.js";
 import { writeEpisodeFiles, type EpisodeFiles } from "./stages/audio.js";
 import { asCanceled, throwIfCanceled } from "./stages/cancel.js";
-import { prepareContent, prepareScript, type ScriptTurnInput } from "./stages/content.js";
+import { prepareContent, prepareScript, type ScriptTurnInput } from "../script/prepare.js";
 import { outlineForScript, usableOutline, writeOutline } from "./stages/outline.js";
 import { speak, type SpeechCache } from "./stages/speech.js";
 import { usableCheckpoint, writeTranscript } from "./stages/transcript.js";
-import { checkVoiceMap, resolveVoices, type ResolvedTts } from "./stages/voices.js";
-import type {
-  Chapter,
-  EpisodeProfile,
-  LlmProviderName,
-  Outline,
-  ScriptWriter,
-  SpeakerProfile,
-  StageContext,
-  TimedTurn,
-  TtsEngine,
-  TtsProviderName,
-  Turn,
-  WriterInput,
-} from "./types.js";
+import { checkVoiceMap, resolveVoices, type ResolvedTts } from "../providers/voices.js";
+import type { Chapter, EpisodeProfile, LlmProviderName, Outline, ScriptWriter, SpeakerProfile, TimedTurn, TtsEngine, TtsProviderName, Turn, WriterInput } from "../core/model.js";
+import type { StageContext } from "./types.js";
 
-export { prepareContent, prepareScript, type ScriptTurnInput } from "./stages/content.js";
-export { DEFAULT_TTS_MODELS, resolveVoices, type ResolvedTts, type Voice } from "./stages/voices.js";
+export { prepareContent, prepareScript, type ScriptTurnInput } from "../script/prepare.js";
+export { DEFAULT_TTS_MODELS, resolveVoices, type ResolvedTts, type Voice } from "../providers/voices.js";
 export { EPISODE_FILE_NAMES, type EpisodeFiles } from "./stages/audio.js";
 export type { SpeechCache } from "./stages/speech.js";
 

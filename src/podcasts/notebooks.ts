@@ -4,7 +4,7 @@
 import type { RecordId } from "surrealdb";
 import type { Db } from "../db/index.js";
 import { AppError, invalidInput } from "../errors.js";
-import { MAX_CONTENT_CHARS } from "../pipeline/content/index.js";
+import { MAX_CONTENT_CHARS } from "../sources/index.js";
 import { idText, parseRecordId } from "../core/ids.js";
 import { plain } from "./plain.js";
 import { extractSource, joinTexts, type SourceExposure } from "./sources.js";

@@ -4,7 +4,7 @@
 import { RecordId } from "surrealdb";
 import type { Db } from "../db/index.js";
 import { AppError } from "../errors.js";
-import type { EpisodeProfile, SpeakerProfile } from "../pipeline/types.js";
+import type { EpisodeProfile, SpeakerProfile } from "../core/model.js";
 import { plain, type Flat } from "./plain.js";
 import { writeRetrying } from "../core/resilience/conflict.js";
 import { EpisodeProfileInput, ProfileNameSchema, SpeakerProfileInput, parseOrThrow } from "./validation.js";

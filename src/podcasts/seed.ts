@@ -3,7 +3,7 @@
 // OpenAI voices at run time by voice-map.ts. Seeding only creates what is missing, so a profile
 // the user edited is never overwritten and a second start changes nothing.
 import type { Db } from "../db/index.js";
-import type { EpisodeProfile, SpeakerProfile } from "../pipeline/types.js";
+import type { EpisodeProfile, SpeakerProfile } from "../core/model.js";
 import { createProfileIfMissing } from "./profiles.js";
 
 const LLM = { outline_provider: "auto", outline_model: "gpt-4o-mini", transcript_provider: "auto", transcript_model: "gpt-4o-mini" } as const;

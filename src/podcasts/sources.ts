@@ -1,7 +1,7 @@
 // A caller's source ({text} | {file} | {url}) → plain text, through the pipeline's one extractor,
 // so notebooks, generate_podcast and the generate CLI refuse the same things with the same words.
 import { AppError, invalidInput } from "../errors.js";
-import { extractText, type ExtractedText, type Source } from "../pipeline/content/index.js";
+import { extractText, type ExtractedText, type Source } from "../sources/index.js";
 import type { SourceInput } from "./validation.js";
 
 export type SourceKind = "text" | "markdown" | "file" | "url";

@@ -15,7 +15,7 @@ import type { ArtifactStore } from "../artifacts/types.js";
 import { writeRetrying } from "../core/resilience/conflict.js";
 import type { Db } from "../db/index.js";
 import type { Logger } from "../log.js";
-import type { Pcm } from "../pipeline/types.js";
+import type { Pcm } from "../core/model.js";
 
 /** Keys are sha256 hex (speechCacheKey); anything else never becomes a key. */
 const KEY = /^[a-f0-9]{32,128}$/;

@@ -6,10 +6,10 @@ import type { Config } from "../config.js";
 import type { ConcreteTtsProvider, LlmProviderName, TtsProviderName } from "../core/enums.js";
 import type { Logger } from "../log.js";
 import type { PipelineDeps } from "../pipeline/run.js";
-import { checkVoiceMap, resolveVoices } from "../pipeline/stages/voices.js";
-import { createTtsEngine, resolveTtsProvider } from "../pipeline/tts/registry.js";
-import type { ScriptWriter, SpeakerProfile, TtsEngine } from "../pipeline/types.js";
-import { createWriter } from "../pipeline/writer/registry.js";
+import { checkVoiceMap, resolveVoices } from "./voices.js";
+import { createTtsEngine, resolveTtsProvider } from "./tts/registry.js";
+import type { ScriptWriter, SpeakerProfile, TtsEngine } from "../core/model.js";
+import { createWriter } from "./writer/registry.js";
 import { voicesForRun } from "./voice-map.js";
 
 export type Providers = Pick<PipelineDeps, "writer" | "tts" | "resolveTts">;

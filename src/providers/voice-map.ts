@@ -3,8 +3,8 @@
 // OpenAI, so they are mapped here, in this one place, to the OpenAI voices closest in character;
 // the reverse map lets an "auto" profile written with OpenAI voices still speak offline.
 import type { Config } from "../config.js";
-import { resolveTtsProvider } from "../pipeline/tts/registry.js";
-import type { SpeakerProfile } from "../pipeline/types.js";
+import { resolveTtsProvider } from "./tts/registry.js";
+import type { SpeakerProfile } from "../core/model.js";
 
 export const BUILTIN_TO_OPENAI_VOICE: Readonly<Record<string, string>> = { slt: "nova", rms: "onyx", awb: "echo" };
 export const OPENAI_TO_BUILTIN_VOICE: Readonly<Record<string, string>> = Object.fromEntries(

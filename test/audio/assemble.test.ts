@@ -7,7 +7,7 @@ import { readChapters, readTags } from "../../src/pipeline/audio/id3.js";
 import { integratedLoudness, truePeak } from "../../src/pipeline/audio/loudness.js";
 import { encodeMp3, MP3_CODEC_DELAY_SAMPLES } from "../../src/pipeline/audio/mp3.js";
 import { sine, speechLike } from "../../src/pipeline/audio/test-signals.js";
-import type { Pcm } from "../../src/pipeline/types.js";
+import type { Pcm } from "../../src/core/model.js";
 
 const RATE = 24_000;
 let decoder: MPEGDecoder;

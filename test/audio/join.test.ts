@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chaptersOf, joinClips, trimSilence } from "../../src/pipeline/audio/join.js";
 import { sine, speechLike } from "../../src/pipeline/audio/test-signals.js";
-import type { Pcm, Turn } from "../../src/pipeline/types.js";
+import type { Pcm, Turn } from "../../src/core/model.js";
 
 const RATE = 24_000;
 const turn = (speaker: string, segment: number, text = `${speaker} says something.`): Turn => ({ speaker, text, segment });

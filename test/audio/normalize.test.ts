@@ -3,7 +3,7 @@ import { limitInPlace } from "../../src/pipeline/audio/limiter.js";
 import { integratedLoudness, truePeak, truePeakLinear } from "../../src/pipeline/audio/loudness.js";
 import { normalize } from "../../src/pipeline/audio/normalize.js";
 import { sine, speechLike } from "../../src/pipeline/audio/test-signals.js";
-import type { Pcm } from "../../src/pipeline/types.js";
+import type { Pcm } from "../../src/core/model.js";
 
 const RATE = 24_000;
 

@@ -8,7 +8,7 @@ import type { Clip } from "../../src/pipeline/audio/join.js";
 import { readChapters } from "../../src/pipeline/audio/id3.js";
 import { integratedLoudness, truePeak } from "../../src/pipeline/audio/loudness.js";
 import { MP3_CODEC_DELAY_SAMPLES } from "../../src/pipeline/audio/mp3.js";
-import { BuiltinTtsEngine } from "../../src/pipeline/tts/builtin.js";
+import { BuiltinTtsEngine } from "../../src/providers/tts/builtin.js";
 
 const lines = [
   { speaker: "Ana", voice: "slt", segment: 0, text: "Welcome back to Sea Notes. Today we talk about tides." },

@@ -1,6 +1,6 @@
 // The private-address check on every spelling of an address (issue 8 §2). Nothing here connects.
 import { describe, expect, it } from "vitest";
-import { blockedAddressReason, isPrivateAddress, parseIPv4, parseIPv6 } from "../../src/pipeline/content/address.js";
+import { blockedAddressReason, isPrivateAddress, parseIPv4, parseIPv6 } from "../../src/sources/address.js";
 
 describe("parsing every spelling", () => {
   it("IPv4 in decimal, octal, hex and short forms, as inet_aton reads them", () => {

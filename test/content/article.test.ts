@@ -6,10 +6,10 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { webPageToText } from "../../src/pipeline/content/article.js";
-import { htmlToText } from "../../src/pipeline/content/html.js";
-import { extractText } from "../../src/pipeline/content/index.js";
-import { MAX_ARTICLE_ELEMENTS } from "../../src/pipeline/content/limits.js";
+import { webPageToText } from "../../src/sources/article.js";
+import { htmlToText } from "../../src/sources/html.js";
+import { extractText } from "../../src/sources/index.js";
+import { MAX_ARTICLE_ELEMENTS } from "../../src/sources/limits.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { ROOT, stopAll, tmpDataDir } from "../helpers/procs.js";
 

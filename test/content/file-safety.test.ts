@@ -6,8 +6,8 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { readRegularFile } from "../../src/pipeline/content/file.js";
-import { extractText } from "../../src/pipeline/content/index.js";
+import { readRegularFile } from "../../src/sources/file.js";
+import { extractText } from "../../src/sources/index.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 
 let dir: string;

@@ -1,6 +1,6 @@
 // The layout rules of pdf-layout.ts one by one, on positioned lines (what pdf.ts gets from pdf.js).
 import { describe, expect, it } from "vitest";
-import { layoutText, type PdfLine, type PdfPageLines } from "../../src/pipeline/content/pdf-layout.js";
+import { layoutText, type PdfLine, type PdfPageLines } from "../../src/sources/pdf-layout.js";
 
 const VIEW = [0, 0, 612, 792];
 /** Lines of one paragraph, top down, 14 pt apart at 11 pt. */

@@ -4,7 +4,7 @@ import { truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { extractText } from "../../src/pipeline/content/index.js";
+import { extractText } from "../../src/sources/index.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 import { makePdf, paragraphs, type PdfLine } from "./make-pdf.js";

@@ -5,8 +5,8 @@
 import type { LookupAddress } from "node:dns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { extractText } from "../../src/pipeline/content/index.js";
-import type { Resolver } from "../../src/pipeline/content/private-hosts.js";
+import { extractText } from "../../src/sources/index.js";
+import type { Resolver } from "../../src/sources/private-hosts.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 
 const SECRET = "instance-secret-token-7f3a";

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { extractText, MAX_CONTENT_CHARS } from "../../src/pipeline/content/index.js";
-import { isPrivateAddress } from "../../src/pipeline/content/private-hosts.js";
+import { extractText, MAX_CONTENT_CHARS } from "../../src/sources/index.js";
+import { isPrivateAddress } from "../../src/sources/private-hosts.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { htmlToText } from "../../src/pipeline/content/html.js";
-import { markdownToText } from "../../src/pipeline/content/markdown.js";
+import { htmlToText } from "../../src/sources/html.js";
+import { markdownToText } from "../../src/sources/markdown.js";
 
 const PAGE = `<!doctype html>
 <html><head><title>Tides &amp; Moons | Example Blog</title>

@@ -7,12 +7,12 @@ import { MPEGDecoder } from "mpg123-decoder";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
-import { extractText } from "../../src/pipeline/content/index.js";
+import { extractText } from "../../src/sources/index.js";
 import { integratedLoudness } from "../../src/pipeline/audio/loudness.js";
 import { checkVoices, overallProgress, runPipeline, type PipelineDeps } from "../../src/pipeline/run.js";
-import { BuiltinTtsEngine } from "../../src/pipeline/tts/builtin.js";
-import type { SpeakerProfile } from "../../src/pipeline/types.js";
-import { createWriter } from "../../src/pipeline/writer/registry.js";
+import { BuiltinTtsEngine } from "../../src/providers/tts/builtin.js";
+import type { SpeakerProfile } from "../../src/core/model.js";
+import { createWriter } from "../../src/providers/writer/registry.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 import { context, EPISODE, failureOf, MemoryCheckpoints, MemorySpeechCache } from "./support.js";
 

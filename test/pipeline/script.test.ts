@@ -2,12 +2,12 @@
 // same functions at submission, so these messages are what an agent reads.
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { MAX_TURN_CHARS } from "../../src/pipeline/content/index.js";
+import { MAX_TURN_CHARS } from "../../src/sources/index.js";
 import { prepareContent, prepareScript } from "../../src/pipeline/run.js";
 import { outlineForScript, usableOutline, writeOutline } from "../../src/pipeline/stages/outline.js";
-import { splitLongTurn } from "../../src/pipeline/stages/split-turn.js";
+import { splitLongTurn } from "../../src/script/split-turn.js";
 import { runningSummary } from "../../src/pipeline/stages/transcript.js";
-import { OfflineWriter } from "../../src/pipeline/writer/offline-writer.js";
+import { OfflineWriter } from "../../src/providers/writer/offline-writer.js";
 import { SPEAKERS } from "./support.js";
 
 function thrown(fn: () => unknown): AppError {

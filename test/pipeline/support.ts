@@ -5,19 +5,8 @@
 import { AppError } from "../../src/errors.js";
 import { silentLogger } from "../../src/log.js";
 import type { PipelineDeps, PipelineInput, ResolvedTts } from "../../src/pipeline/run.js";
-import type {
-  CheckpointStore,
-  EpisodeProfile,
-  Outline,
-  Pcm,
-  ScriptWriter,
-  SpeakerProfile,
-  SpeechRequest,
-  StageContext,
-  TtsEngine,
-  Turn,
-  WriterInput,
-} from "../../src/pipeline/types.js";
+import type { EpisodeProfile, Outline, Pcm, ScriptWriter, SpeakerProfile, SpeechRequest, TtsEngine, Turn, WriterInput } from "../../src/core/model.js";
+import type { CheckpointStore, StageContext } from "../../src/pipeline/types.js";
 
 export class MemoryCheckpoints implements CheckpointStore {
   readonly data = new Map<string, unknown>();

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_CONTENT_CHARS } from "../../src/pipeline/content/index.js";
+import { MAX_CONTENT_CHARS } from "../../src/sources/index.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 import { caught, count, setup, type Setup } from "./support.js";

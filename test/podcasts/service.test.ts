@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.js";
 import { Worker } from "../../src/worker/worker.js";
-import { MAX_CONTENT_CHARS } from "../../src/pipeline/content/index.js";
+import { MAX_CONTENT_CHARS } from "../../src/sources/index.js";
 import { waitFor } from "../helpers/procs.js";
 import { caught, count, useSetup, type Setup } from "./support.js";
 

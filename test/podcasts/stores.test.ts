@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataDirStore } from "../../src/artifacts/data-dir-store.js";
 import { EpisodeFiles } from "../../src/podcasts/artifacts.js";
 import { createSpeechCache } from "../../src/podcasts/speech-cache.js";
-import { speechCacheKey } from "../../src/pipeline/tts/cache-key.js";
+import { speechCacheKey } from "../../src/providers/tts/cache-key.js";
 import { silentLogger } from "../../src/log.js";
 import { stopAll, tmpDataDir, waitFor } from "../helpers/procs.js";
 import { caught, count, setup, type Setup } from "./support.js";

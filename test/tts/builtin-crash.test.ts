@@ -14,10 +14,10 @@ import {
   fliteCompileCount,
   speechHostPids,
   stopSpeechHosts,
-} from "../../src/pipeline/tts/builtin.js";
-import { SpeechHostPool } from "../../src/pipeline/tts/builtin/pool.js";
-import { makeSpeechDir, removeSpeechDir, sweepOrphans } from "../../src/pipeline/tts/builtin/temp-dirs.js";
-import type { SpeechRequest } from "../../src/pipeline/types.js";
+} from "../../src/providers/tts/builtin.js";
+import { SpeechHostPool } from "../../src/providers/tts/builtin/pool.js";
+import { makeSpeechDir, removeSpeechDir, sweepOrphans } from "../../src/providers/tts/builtin/temp-dirs.js";
+import type { SpeechRequest } from "../../src/core/model.js";
 import { cleanEnv, ROOT, stopAll, track, waitFor } from "../helpers/procs.js";
 import { rms } from "./pitch.js";
 
@@ -149,7 +149,7 @@ describe("a crash of the built-in voice is contained", () => {
     // If an idle host kept the caller alive, this would take the 30 s idle time; if the host
     // wrote to fd 1, an MCP server on stdio would send garbage to its client.
     const script = [
-      `const { BuiltinTtsEngine } = await import(${JSON.stringify(path.join(ROOT, "dist/pipeline/tts/builtin.js"))});`,
+      `const { BuiltinTtsEngine } = await import(${JSON.stringify(path.join(ROOT, "dist/providers/tts/builtin.js"))});`,
       `const { silentLogger } = await import(${JSON.stringify(path.join(ROOT, "dist/log.js"))});`,
       "const pcm = await new BuiltinTtsEngine(silentLogger).synthesize({ text: 'Done and dusted.', voice: 'rms', model: '', language: 'en' }, new AbortController().signal);",
       "process.stderr.write(`samples ${pcm.samples.length}\\n`);",

@@ -4,10 +4,10 @@
 // no stretch of silence or noise where a chunk went missing).
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.js";
-import { BUILTIN_VOICES, BuiltinTtsEngine, stopSpeechHosts } from "../../src/pipeline/tts/builtin.js";
-import { MAX_TURN_CHARS } from "../../src/pipeline/content/limits.js";
-import { MAX_UTTERANCE_CHARS, utterances } from "../../src/pipeline/tts/builtin/utterances.js";
-import type { Pcm } from "../../src/pipeline/types.js";
+import { BUILTIN_VOICES, BuiltinTtsEngine, stopSpeechHosts } from "../../src/providers/tts/builtin.js";
+import { MAX_TURN_CHARS } from "../../src/sources/limits.js";
+import { MAX_UTTERANCE_CHARS, utterances } from "../../src/providers/tts/builtin/utterances.js";
+import type { Pcm } from "../../src/core/model.js";
 import { rms } from "./pitch.js";
 
 const PROSE = [

@@ -1,7 +1,7 @@
 // How a turn is cut into the utterances Flite is given: bounded, nothing lost, cut at the best
 // boundary available (sentence, then clause, then word, then inside an over-long "word").
 import { describe, expect, it } from "vitest";
-import { fliteInputFile, MAX_UTTERANCE_CHARS, normalizeSpace, utterances } from "../../src/pipeline/tts/builtin/utterances.js";
+import { fliteInputFile, MAX_UTTERANCE_CHARS, normalizeSpace, utterances } from "../../src/providers/tts/builtin/utterances.js";
 
 const SENTENCE = "Welcome back to the show, where a notebook of scattered ideas becomes a conversation worth hearing.";
 const repeat = (s: string, chars: number) => {

@@ -4,8 +4,8 @@ import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
 import { silentLogger } from "../../src/log.js";
-import { BuiltinTtsEngine, fliteCompileCount, stopSpeechHosts } from "../../src/pipeline/tts/builtin.js";
-import type { Pcm, SpeechRequest } from "../../src/pipeline/types.js";
+import { BuiltinTtsEngine, fliteCompileCount, stopSpeechHosts } from "../../src/providers/tts/builtin.js";
+import type { Pcm, SpeechRequest } from "../../src/core/model.js";
 import { medianPitchHz, rms } from "./pitch.js";
 
 const TEXT = "Welcome back to the show. Today we look at how a notebook of scattered ideas becomes a conversation worth hearing.";

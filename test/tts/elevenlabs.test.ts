@@ -1,9 +1,9 @@
 // ElevenLabs speech through the real `@elevenlabs/elevenlabs-js` SDK against a loopback fake.
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.js";
-import { createTtsEngine } from "../../src/pipeline/tts/registry.js";
-import type { ResilienceOptions } from "../../src/pipeline/tts/resilient.js";
-import type { SpeechRequest } from "../../src/pipeline/types.js";
+import { createTtsEngine } from "../../src/providers/tts/registry.js";
+import type { ResilienceOptions } from "../../src/providers/tts/resilient.js";
+import type { SpeechRequest } from "../../src/core/model.js";
 import { fakeElevenLabs, type ElevenLabsFakeOptions } from "../fakes/elevenlabs.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { medianPitchHz } from "./pitch.js";

@@ -1,10 +1,10 @@
 // OpenAI speech through the real `openai` SDK against a loopback fake that speaks the wire format.
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.js";
-import { OpenAiTtsEngine } from "../../src/pipeline/tts/openai.js";
-import { createTtsEngine } from "../../src/pipeline/tts/registry.js";
-import type { ResilienceOptions } from "../../src/pipeline/tts/resilient.js";
-import type { SpeechRequest } from "../../src/pipeline/types.js";
+import { OpenAiTtsEngine } from "../../src/providers/tts/openai.js";
+import { createTtsEngine } from "../../src/providers/tts/registry.js";
+import type { ResilienceOptions } from "../../src/providers/tts/resilient.js";
+import type { SpeechRequest } from "../../src/core/model.js";
 import { fakeOpenAiSpeech, type OpenAiSpeechFakeOptions } from "../fakes/openai-speech.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 import { medianPitchHz } from "./pitch.js";

@@ -1,6 +1,6 @@
 // Measures what a listener hears as voice pitch: the median fundamental of the voiced frames,
 // found by normalised autocorrelation (frames whose best peak is weak count as unvoiced).
-import type { Pcm } from "../../src/pipeline/types.js";
+import type { Pcm } from "../../src/core/model.js";
 
 export function medianPitchHz(pcm: Pcm, minHz = 60, maxHz = 400): number {
   const { samples: x, sampleRate: sr } = pcm;

@@ -1,8 +1,8 @@
 // Choosing a provider, building engines from config, and the speech cache key.
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/log.js";
-import { speechCacheKey, speechRequestKey } from "../../src/pipeline/tts/cache-key.js";
-import { createTtsEngine, resolveTtsProvider } from "../../src/pipeline/tts/registry.js";
+import { speechCacheKey, speechRequestKey } from "../../src/providers/tts/cache-key.js";
+import { createTtsEngine, resolveTtsProvider } from "../../src/providers/tts/registry.js";
 
 const cfg = (openai: { apiKey?: string; baseUrl?: string } = {}) => ({
   openai: { apiKey: openai.apiKey, baseUrl: openai.baseUrl },

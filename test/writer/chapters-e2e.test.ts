@@ -9,10 +9,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { readChapters } from "../../src/pipeline/audio/id3.js";
-import { extractText } from "../../src/pipeline/content/index.js";
+import { extractText } from "../../src/sources/index.js";
 import { runPipeline, type PipelineDeps, type PipelineResult } from "../../src/pipeline/run.js";
-import type { SpeakerProfile } from "../../src/pipeline/types.js";
-import { createWriter } from "../../src/pipeline/writer/registry.js";
+import type { SpeakerProfile } from "../../src/core/model.js";
+import { createWriter } from "../../src/providers/writer/registry.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 import { context, EPISODE, MemoryCheckpoints, MemorySpeechCache, ToneEngine } from "../pipeline/support.js";
 

@@ -3,10 +3,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Outline, Speaker, Turn, WriterInput } from "../../src/pipeline/types.js";
-import { LONG_CHAPTER_WORDS, MAX_CHAPTERS } from "../../src/pipeline/writer/offline-plan.js";
-import { firstWords } from "../../src/pipeline/writer/offline-titles.js";
-import { OfflineWriter } from "../../src/pipeline/writer/offline-writer.js";
+import type { Outline, Speaker, Turn, WriterInput } from "../../src/core/model.js";
+import { LONG_CHAPTER_WORDS, MAX_CHAPTERS } from "../../src/providers/writer/offline-plan.js";
+import { firstWords } from "../../src/providers/writer/offline-titles.js";
+import { OfflineWriter } from "../../src/providers/writer/offline-writer.js";
 import { ROOT } from "../helpers/procs.js";
 
 const PROSE = readFileSync(path.join(ROOT, "test/fixtures/prose.md"), "utf8");

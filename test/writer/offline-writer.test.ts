@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import type { Outline, Speaker, Turn, WriterInput } from "../../src/pipeline/types.js";
-import { OfflineWriter } from "../../src/pipeline/writer/offline-writer.js";
+import type { Outline, Speaker, Turn, WriterInput } from "../../src/core/model.js";
+import { OfflineWriter } from "../../src/providers/writer/offline-writer.js";
 import { ROOT } from "../helpers/procs.js";
 
 const PROSE = readFileSync(path.join(ROOT, "test/fixtures/prose.md"), "utf8");

@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { AppError } from "../../src/errors.js";
 import { silentLogger } from "../../src/log.js";
-import type { Outline, Speaker, WriterInput } from "../../src/pipeline/types.js";
-import { OpenAiWriter } from "../../src/pipeline/writer/openai-writer.js";
-import { createWriter } from "../../src/pipeline/writer/registry.js";
-import { OUTLINE_FORMAT, TURNS_FORMAT } from "../../src/pipeline/writer/schemas.js";
+import type { Outline, Speaker, WriterInput } from "../../src/core/model.js";
+import { OpenAiWriter } from "../../src/providers/writer/openai-writer.js";
+import { createWriter } from "../../src/providers/writer/registry.js";
+import { OUTLINE_FORMAT, TURNS_FORMAT } from "../../src/providers/writer/schemas.js";
 import { openAiChatFake, speakersOf, type ChatHandler, type FakeChatOptions } from "../fakes/openai-chat.js";
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 

@@ -1,8 +1,8 @@
 // Parsing on both sides: Markdown and sentences for the offline writer; JSON extraction and reply validation for the LLM one.
 import { describe, expect, it } from "vitest";
-import { extractJson, stripThinking } from "../../src/pipeline/writer/extract-json.js";
-import { checkOutline, checkTurns } from "../../src/pipeline/writer/openai-writer.js";
-import { cleanInline, parseBlocks, splitSentences } from "../../src/pipeline/writer/source-text.js";
+import { extractJson, stripThinking } from "../../src/providers/writer/extract-json.js";
+import { checkOutline, checkTurns } from "../../src/providers/writer/openai-writer.js";
+import { cleanInline, parseBlocks, splitSentences } from "../../src/providers/writer/source-text.js";
 
 describe("splitSentences", () => {
   it("does not break at abbreviations, initials, decimals or ellipses before lower case", () => {

@@ -4,10 +4,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { markdownToText } from "../../src/pipeline/content/index.js";
-import type { Outline, Speaker, Turn } from "../../src/pipeline/types.js";
-import { OfflineWriter } from "../../src/pipeline/writer/offline-writer.js";
-import { parseBlocks, type Block } from "../../src/pipeline/writer/source-text.js";
+import { markdownToText } from "../../src/sources/index.js";
+import type { Outline, Speaker, Turn } from "../../src/core/model.js";
+import { OfflineWriter } from "../../src/providers/writer/offline-writer.js";
+import { parseBlocks, type Block } from "../../src/providers/writer/source-text.js";
 import { ROOT } from "../helpers/procs.js";
 
 const PROSE = readFileSync(path.join(ROOT, "test/fixtures/prose.md"), "utf8");

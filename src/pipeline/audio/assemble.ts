@@ -1,7 +1,7 @@
 // The audio stage in one call: join the spoken turns, normalise loudness, encode MP3, tag it with
 // metadata and chapters. Pure: PCM in, bytes and timings out; storing files is the caller's job.
 import { AppError } from "../../errors.js";
-import type { Chapter, TimedTurn } from "../types.js";
+import type { Chapter, TimedTurn } from "../../core/model.js";
 import { checkMeta, tagMp3, type EpisodeMeta } from "./id3.js";
 import { joinClips, validateClips, type Clip, type JoinOptions } from "./join.js";
 import { encodeMp3, MP3_CODEC_DELAY_SAMPLES, type Mp3Bitrate } from "./mp3.js";

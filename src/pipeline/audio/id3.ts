@@ -3,7 +3,7 @@
 // and most podcast apps show as chapters.
 import NodeID3 from "node-id3";
 import { AppError } from "../../errors.js";
-import type { Chapter } from "../types.js";
+import type { Chapter } from "../../core/model.js";
 
 export interface EpisodeMeta {
   title: string;

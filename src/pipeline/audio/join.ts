@@ -3,7 +3,7 @@
 // its edges (a clip that starts or ends mid-waveform clicks), and a pause between turns that is
 // longer where the conversation moves to the next segment. Timings are those of the real samples.
 import { AppError } from "../../errors.js";
-import type { Chapter, Pcm, TimedTurn, Turn } from "../types.js";
+import type { Chapter, Pcm, TimedTurn, Turn } from "../../core/model.js";
 import { EPISODE_SAMPLE_RATE, resample } from "./resample.js";
 
 export interface JoinOptions {

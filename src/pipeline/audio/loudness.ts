@@ -5,7 +5,7 @@
 // same signal copied into both channels of a stereo file would read 3.01 LU higher). So -16 LUFS
 // here means -16 LUFS in those tools. AES TD1004 suggests about 3 LU less for mono (-19); the
 // target is a parameter of normalize() for whoever prefers that.
-import type { Pcm } from "../types.js";
+import type { Pcm } from "../../core/model.js";
 import { besselI0 } from "./kaiser.js";
 
 interface Biquad {

@@ -3,7 +3,7 @@
 // size alone (the encoder writes no Xing/LAME header), which chapter jumps rely on.
 import { createMp3Encoder } from "wasm-media-encoders";
 import { AppError } from "../../errors.js";
-import type { Pcm } from "../types.js";
+import type { Pcm } from "../../core/model.js";
 
 export type Mp3Bitrate = 48 | 64 | 80 | 96 | 112 | 128;
 

@@ -2,7 +2,7 @@
 // the true peak under the ceiling. Limiting lowers the loudness a little, so gain and limiter
 // alternate until the level settles (2–4 rounds on speech; each step is scaled by the slope seen so far).
 import { AppError } from "../../errors.js";
-import type { Pcm } from "../types.js";
+import type { Pcm } from "../../core/model.js";
 import { drain, limiterSteps } from "./limiter.js";
 import { dbToGain, integratedLoudness, truePeakLinear } from "./loudness.js";
 

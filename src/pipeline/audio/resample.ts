@@ -5,7 +5,7 @@
 // 24 kHz (MPEG-2 layer III, 576-sample frames) gives clean mono speech at 64 kbps with half the
 // samples to meter, limit and encode compared with 44.1 kHz.
 import { AppError } from "../../errors.js";
-import type { Pcm } from "../types.js";
+import type { Pcm } from "../../core/model.js";
 import { besselI0 } from "./kaiser.js";
 
 export const EPISODE_SAMPLE_RATE = 24_000;

@@ -1,7 +1,7 @@
 // Deterministic synthetic signals for tests and the benchmark: pure tones and a cheap speech-like
 // sound (a pitched pulse train plus noise through a formant resonator, cut into syllables and
 // phrases), so loudness gating, pauses and the limiter see something with speech's crest factor.
-import type { Pcm } from "../types.js";
+import type { Pcm } from "../../core/model.js";
 
 /** Small seeded PRNG (mulberry32): the same seed gives the same signal on every run. */
 export function rng(seed: number): () => number {

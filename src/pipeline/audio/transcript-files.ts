@@ -1,7 +1,7 @@
 // The transcript in three files, all with the real timings of the assembled audio:
 // JSON (for programs), WebVTT (captions/players: one cue per turn with a <v Speaker> voice span),
 // Markdown (for people: chapters as headings, timestamped speaker lines).
-import type { Chapter, TimedTurn } from "../types.js";
+import type { Chapter, TimedTurn } from "../../core/model.js";
 
 export interface TranscriptDoc {
   title: string;

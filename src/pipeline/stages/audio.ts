@@ -5,7 +5,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { assembleEpisode } from "../audio/assemble.js";
 import { toJson, toMarkdown, toWebVtt, type TranscriptDoc } from "../audio/transcript-files.js";
-import type { Chapter, Outline, Pcm, TimedTurn, Turn } from "../types.js";
+import type { Chapter, Outline, Pcm, TimedTurn, Turn } from "../../core/model.js";
 import { throwIfCanceled } from "./cancel.js";
 
 export const EPISODE_FILE_NAMES = { mp3: "audio.mp3", json: "transcript.json", vtt: "transcript.vtt", md: "transcript.md" } as const;

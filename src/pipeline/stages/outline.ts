@@ -1,6 +1,6 @@
 // Stage 2: the outline, from the writer; or, for a ready script, one segment per script segment.
 import { AppError } from "../../errors.js";
-import type { Outline, ScriptWriter, Turn, WriterInput } from "../types.js";
+import type { Outline, ScriptWriter, Turn, WriterInput } from "../../core/model.js";
 import { asCanceled } from "./cancel.js";
 
 export async function writeOutline(writer: ScriptWriter, input: WriterInput, signal: AbortSignal): Promise<Outline> {

@@ -4,10 +4,10 @@
 // own pool of `engine.concurrency` workers; different providers run side by side.
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { speechCacheKey } from "../tts/cache-key.js";
-import type { Pcm, Turn } from "../types.js";
+import { speechCacheKey } from "../../providers/tts/cache-key.js";
+import type { Pcm, Turn } from "../../core/model.js";
 import { asCanceled, throwIfCanceled } from "./cancel.js";
-import type { ResolvedTts, Voice, VoiceMap } from "./voices.js";
+import type { ResolvedTts, Voice, VoiceMap } from "../../providers/voices.js";
 
 export interface SpeechCache {
   get(key: string): Promise<Pcm | undefined>;

@@ -4,11 +4,12 @@
 // only segment 7 on the retry.
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { MAX_TURN_CHARS } from "../content/limits.js";
-import type { CheckpointStore, Outline, ScriptWriter, SpeakerProfile, Turn, WriterInput } from "../types.js";
+import { MAX_TURN_CHARS } from "../../sources/limits.js";
+import type { Outline, ScriptWriter, SpeakerProfile, Turn, WriterInput } from "../../core/model.js";
+import type { CheckpointStore } from "../types.js";
 import { asCanceled, throwIfCanceled } from "./cancel.js";
-import { speakerList, speakerLookup } from "./speakers.js";
-import { splitLongTurn } from "./split-turn.js";
+import { speakerList, speakerLookup } from "../../script/speakers.js";
+import { splitLongTurn } from "../../script/split-turn.js";
 
 export const SEGMENTS_CHECKPOINT = "transcript_segments";
 const SUMMARY_TURNS = 4;

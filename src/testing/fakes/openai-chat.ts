@@ -3,7 +3,7 @@
 // the model "says", a script of failures (429 + Retry-After, 5xx, a hang) and a key check (401).
 // The handler's shape matches FakeHandler in test/fakes/server.ts (which lives outside src/).
 import type http from "node:http";
-import { OUTLINE_FORMAT, TURNS_FORMAT } from "../../pipeline/writer/schemas.js";
+import { OUTLINE_FORMAT, TURNS_FORMAT } from "../../providers/writer/schemas.js";
 
 export interface ChatRequestBody {
   model: string;

@@ -2,7 +2,7 @@
 // is real PCM (a voiced tone whose pitch depends on the voice and whose length follows the text),
 // so tests can tell voices apart and check lengths without any paid API.
 import type http from "node:http";
-import { pcmToS16le } from "../../pipeline/tts/pcm.js";
+import { pcmToS16le } from "../../providers/tts/pcm.js";
 
 /** What the fake does instead of answering, for one request. */
 export type FailureStep =

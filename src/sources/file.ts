@@ -16,7 +16,7 @@
 import { constants, type Stats } from "node:fs";
 import { open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { AppError, invalidInput } from "../../errors.js";
+import { AppError, invalidInput } from "../errors.js";
 import { EXTENSION_FORMATS, FILE_EXTENSIONS, isDocumentFormat, type Format } from "./formats.js";
 import { MAX_DOCUMENT_BYTES, MAX_SOURCE_BYTES } from "./limits.js";
 

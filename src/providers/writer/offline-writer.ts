@@ -11,7 +11,7 @@
 // Its outline follows the source (offline-plan.ts): one chapter per heading, so every segment the
 // host announces is a chapter, and a short input is one chapter with no recap.
 import { AppError, invalidInput } from "../../errors.js";
-import type { Outline, ScriptWriter, Speaker, Turn, WriterInput } from "../types.js";
+import type { Outline, ScriptWriter, Speaker, Turn, WriterInput } from "../../core/model.js";
 import { planChapters, planSegments, type PlannedSegment } from "./offline-plan.js";
 import { listing, outlineFromPlan } from "./offline-titles.js";
 import { wordCount } from "./source-text.js";

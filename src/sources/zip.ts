@@ -2,7 +2,7 @@
 // than the file (a few KB can inflate to gigabytes), so entries are read as streams that stop at a
 // shared byte budget, and an archive is refused as soon as the budget runs out.
 import JSZip from "jszip";
-import { invalidInput } from "../../errors.js";
+import { invalidInput } from "../errors.js";
 import type { Deadline, DocumentContext } from "./deadline.js";
 import { MAX_UNZIPPED_BYTES } from "./limits.js";
 

@@ -5,7 +5,7 @@
 import { APIError, type OpenAI } from "openai";
 import { AppError, errorMessage } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { Outline, ScriptWriter, Speaker, Turn, WriterInput } from "../types.js";
+import type { Outline, ScriptWriter, Speaker, Turn, WriterInput } from "../../core/model.js";
 import { extractJson } from "./extract-json.js";
 import { outlineMessages, segmentMessages, type ChatMessage } from "./prompts.js";
 import type { RetryPolicy } from "../../core/resilience/backoff.js";

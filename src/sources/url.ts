@@ -8,7 +8,7 @@ import https from "node:https";
 import path from "node:path";
 import { pipeline, type Readable } from "node:stream";
 import zlib from "node:zlib";
-import { AppError, invalidInput } from "../../errors.js";
+import { AppError, invalidInput } from "../errors.js";
 import { EXTENSION_FORMATS, GENERIC_MIMES, MIME_FORMATS, isDocumentFormat, type Format } from "./formats.js";
 import { MAX_DOCUMENT_BYTES, MAX_SOURCE_BYTES, URL_TIMEOUT_MS } from "./limits.js";
 import { assertPublicLiteral, guardedLookup, type AddressPolicy, type Resolver } from "./private-hosts.js";

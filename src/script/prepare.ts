@@ -1,10 +1,10 @@
 // Stage 1: the text the episode is written from, or the ready script it is spoken from. Both are
 // checked here, before any provider is paid: the service calls these at submission too, so a bad
 // input fails in milliseconds instead of minutes into a job.
-import { invalidInput } from "../../errors.js";
-import { MAX_CONTENT_CHARS, MAX_SCRIPT_TURNS, MAX_TURN_CHARS } from "../content/limits.js";
-import { normalizeText } from "../content/normalize.js";
-import type { SpeakerProfile, Turn } from "../types.js";
+import { invalidInput } from "../errors.js";
+import { MAX_CONTENT_CHARS, MAX_SCRIPT_TURNS, MAX_TURN_CHARS } from "../sources/limits.js";
+import { normalizeText } from "../sources/normalize.js";
+import type { SpeakerProfile, Turn } from "../core/model.js";
 import { speakerList, speakerLookup } from "./speakers.js";
 import { splitLongTurn } from "./split-turn.js";
 

@@ -3,7 +3,7 @@
 // unless the chapter already opens with that heading. The navigation document itself is not read
 // aloud. Every entry is read within the archive's unpack budget (zip.ts).
 import { DOMParser } from "linkedom";
-import { invalidInput } from "../../errors.js";
+import { invalidInput } from "../errors.js";
 import { Deadline, type DocumentContext } from "./deadline.js";
 import { htmlToText } from "./html.js";
 import { normalizeText } from "./normalize.js";

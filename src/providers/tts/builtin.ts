@@ -14,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
+import type { Pcm, SpeechRequest, TtsEngine } from "../../core/model.js";
 import { wavToPcm } from "./pcm.js";
 import { canceledError } from "../../core/resilience/sleep.js";
 import { EngineCrash } from "./builtin/host.js";

@@ -1,7 +1,7 @@
 // A time budget for turning one document into text. Extraction runs inside the server process, so
 // a document that takes too long is given up with an error naming it, and a canceled call stops
 // the work between steps (pages, chapters) instead of finishing a book nobody waits for.
-import { AppError, invalidInput } from "../../errors.js";
+import { AppError, invalidInput } from "../errors.js";
 
 export interface DocumentContext {
   /** The caller's field ("file" or "url"), so errors point at the right input. */

@@ -1,9 +1,9 @@
 // Which engine, model and voice speaks for each speaker: the speaker's own tts_provider/tts_model
 // when set, else the profile's. A speaker who switches provider without naming a model gets that
 // provider's default model, because the profile's model belongs to the profile's provider.
-import type { ConcreteTtsProvider } from "../../core/enums.js";
-import { AppError } from "../../errors.js";
-import type { SpeakerProfile, SpeakerSettings, TtsEngine, TtsProviderName } from "../types.js";
+import type { ConcreteTtsProvider } from "../core/enums.js";
+import { AppError } from "../errors.js";
+import type { SpeakerProfile, SpeakerSettings, TtsEngine, TtsProviderName } from "../core/model.js";
 
 export type ResolvedTts = ConcreteTtsProvider;
 

@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import type { Config } from "../../config.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { LlmProviderName, ScriptWriter } from "../types.js";
+import type { LlmProviderName, ScriptWriter } from "../../core/model.js";
 import { OfflineWriter } from "./offline-writer.js";
 import { OpenAiWriter } from "./openai-writer.js";
 

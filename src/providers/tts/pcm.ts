@@ -1,6 +1,6 @@
 // Byte formats the speech providers return, turned into the pipeline's float Pcm.
 import { AppError } from "../../errors.js";
-import type { Pcm } from "../types.js";
+import type { Pcm } from "../../core/model.js";
 
 /** Signed 16-bit little-endian mono (OpenAI `pcm`, ElevenLabs `pcm_*`). A trailing odd byte is dropped. */
 export function s16leToPcm(bytes: Uint8Array, sampleRate: number): Pcm {

@@ -2,7 +2,7 @@
 // heading, the headings of a merged chapter, the first words of a section as written, or (for an
 // episode that is one chapter without a heading) the episode's name: never words picked out of a
 // sentence, so "Cats sleep a lot." can never become a chapter called "Cats Sleep Lot".
-import type { Segment } from "../types.js";
+import type { Segment } from "../../core/model.js";
 import type { PlannedSegment } from "./offline-plan.js";
 import { wordCount } from "./source-text.js";
 

@@ -1,6 +1,6 @@
 // Speaker names as the profile spells them. Writers and agents get the case wrong ("alice" for
 // "Alice"); that is not worth failing a job over, but a name the profile does not have is.
-import type { SpeakerProfile } from "../types.js";
+import type { SpeakerProfile } from "../core/model.js";
 
 export type SpeakerLookup = (name: string) => string | undefined;
 

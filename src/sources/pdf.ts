@@ -10,7 +10,7 @@
 // first call (pdf.js loads); pdf.js's text extraction is most of it, the layout ~50-100 ms. pdf.js
 // yields between pages, and the deadline (EXTRACT_TIMEOUT_MS) is checked between pages.
 import { getDocumentProxy, getResolvedPDFJS } from "unpdf";
-import { AppError, invalidInput } from "../../errors.js";
+import { AppError, invalidInput } from "../errors.js";
 import { Deadline, type DocumentContext } from "./deadline.js";
 import { MAX_PDF_PAGES } from "./limits.js";
 import { layoutText, type OutlineHeading, type PdfLine, type PdfPageLines } from "./pdf-layout.js";

@@ -6,7 +6,7 @@
 // mammoth unpacks whatever it needs without a cap. Images are never converted (nothing reads
 // them aloud), and linked external files are never opened.
 import mammoth from "mammoth";
-import { invalidInput } from "../../errors.js";
+import { invalidInput } from "../errors.js";
 import { Deadline, type DocumentContext } from "./deadline.js";
 import { decodeEntities } from "./entities.js";
 import { htmlToText } from "./html.js";

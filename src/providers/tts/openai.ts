@@ -4,7 +4,7 @@
 import OpenAI from "openai";
 import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
+import type { Pcm, SpeechRequest, TtsEngine } from "../../core/model.js";
 import { connectionError, httpStatusError } from "../../core/resilience/http-status.js";
 import { s16leToPcm } from "./pcm.js";
 import { canceledError } from "../../core/resilience/sleep.js";

@@ -1,6 +1,6 @@
 // A turn longer than one TTS request allows is split at sentence ends (else at spaces) into turns
 // of the same speaker, so OpenAI's 4096-character limit never fails a job late in the speech stage.
-import type { Turn } from "../types.js";
+import type { Turn } from "../core/model.js";
 
 export function splitLongTurn(turn: Turn, maxChars: number): Turn[] {
   if (turn.text.length <= maxChars) return [turn];

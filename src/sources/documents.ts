@@ -3,7 +3,7 @@
 //
 // The readers are imported on first use: mammoth and linkedom take ~0.5 s each to load (measured on
 // this machine), which a server that never sees a Word file or a web page should not pay at start.
-import { invalidInput } from "../../errors.js";
+import { invalidInput } from "../errors.js";
 import type { DocumentContext } from "./deadline.js";
 import { FORMAT_NAMES, hasSignature, isDocumentFormat, type Format } from "./formats.js";
 import { EXTRACT_TIMEOUT_MS } from "./limits.js";

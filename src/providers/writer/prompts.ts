@@ -1,7 +1,7 @@
 // Prompts for the LLM writer: one to plan the outline, one per segment for the dialogue.
 // The segment prompt carries a short summary of what came before instead of the whole transcript,
 // so a long episode stays inside a small model's context window.
-import type { Outline, Segment, Speaker, WriterInput } from "../types.js";
+import type { Outline, Segment, Speaker, WriterInput } from "../../core/model.js";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";

@@ -3,7 +3,7 @@
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import type { ConcreteTtsProvider, TtsProviderName } from "../../core/enums.js";
-import type { TtsEngine } from "../types.js";
+import type { TtsEngine } from "../../core/model.js";
 import { BuiltinTtsEngine } from "./builtin.js";
 import { ElevenLabsTtsEngine } from "./elevenlabs.js";
 import { OpenAiTtsEngine } from "./openai.js";

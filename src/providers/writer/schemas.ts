@@ -3,7 +3,7 @@
 // implementation accepts (all properties required, additionalProperties false, no length or count
 // keywords), so the exact segment count and non-empty strings are enforced by zod on our side.
 import { z } from "zod";
-import type { Speaker } from "../types.js";
+import type { Speaker } from "../../core/model.js";
 
 export const SEGMENT_SIZES = ["short", "medium", "long"] as const;
 

@@ -3,7 +3,7 @@
 // timeouts and the concurrency limit live in resilient.ts (the SDK's retries are off).
 import { AppError, invalidInput } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
+import type { Pcm, SpeechRequest, TtsEngine } from "../../core/model.js";
 import { connectionError, httpStatusError } from "../../core/resilience/http-status.js";
 import { s16leToPcm } from "./pcm.js";
 import { canceledError } from "../../core/resilience/sleep.js";

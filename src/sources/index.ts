@@ -4,7 +4,7 @@
 // Every extractor writes one shape, which the writers rely on: paragraphs separated by one blank
 // line; headings as `# ` … `###### ` lines; each list item, table row and quote line on a line of
 // its own (one newline inside a block).
-import { invalidInput } from "../../errors.js";
+import { invalidInput } from "../errors.js";
 import { documentToText } from "./documents.js";
 import { readSourceFile } from "./file.js";
 import { MAX_CONTENT_CHARS } from "./limits.js";

@@ -3,7 +3,7 @@
 // TtsEngine and never retry by themselves; what still fails goes up to the job queue.
 import { getMaxListeners, setMaxListeners } from "node:events";
 import type { Logger } from "../../log.js";
-import type { Pcm, SpeechRequest, TtsEngine } from "../types.js";
+import type { Pcm, SpeechRequest, TtsEngine } from "../../core/model.js";
 import { describeError } from "../../errors.js";
 import { createLimiter, type Limiter } from "../../core/resilience/limiter.js";
 import { withRetries } from "../../core/resilience/retry.js";

@@ -2,7 +2,7 @@
 // so a retried or re-run episode re-bills nothing already spoken. The store itself lives with the
 // episode domain; only the key is defined here.
 import { createHash } from "node:crypto";
-import type { SpeakerSettings, SpeechRequest } from "../types.js";
+import type { SpeakerSettings, SpeechRequest } from "../../core/model.js";
 
 /** Bump when the meaning of a key changes (e.g. a provider's output format), to orphan old clips. */
 const KEY_VERSION = 1;
