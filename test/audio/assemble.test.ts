@@ -1,6 +1,6 @@
 // End to end through the real encoder and a real decoder: clip sources → assembleEpisode → MP3 file
 // → mpg123 (WASM) → PCM, measured again; tags read back with node-id3, the Info frame with our parser.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assembleEpisode, type AssembledEpisode } from "../../src/pipeline/audio/assemble.js";
@@ -131,6 +131,16 @@ const clock = (s: number) =>
 
 describe("assembleEpisode refuses and stops cleanly", () => {
   const one = (pcm: Pcm) => [heldClip(pcm, { speaker: "A", text: "x", segment: 0 })];
+
+  it("removes what a process that died while assembling left beside the file, not a live one's", async () => {
+    const out = outFile();
+    const dead = `${out}.99999999.1700000000000.spool.tmp`; // no such process
+    const live = `${out}.${process.pid}.1700000000000.spool.tmp`;
+    writeFileSync(dead, "x");
+    writeFileSync(live, "x");
+    await assembleEpisode({ clips: one(speechLike(1, RATE)), segmentNames: ["One"], meta, outFile: out });
+    expect(readdirSync(path.dirname(out)).sort()).toEqual(["audio.mp3", path.basename(live)]);
+  });
 
   it("refuses an episode where every clip is silent", async () => {
     const out = outFile();

@@ -39,7 +39,7 @@ import { checkMp3Rate, type Mp3Bitrate, type Mp3Summary } from "./mp3.js";
 import { Mp3File } from "./mp3-file.js";
 import { CEILING_MARGIN_DB, checkTargets } from "./normalize.js";
 import { resample } from "./resample.js";
-import { Spool, type SpooledClip } from "./spool.js";
+import { removeLeftovers, Spool, type SpooledClip } from "./spool.js";
 
 export interface AssembleInput {
   clips: ClipSource[];
@@ -144,6 +144,7 @@ export async function assembleEpisode(input: AssembleInput): Promise<AssembledEp
   ctx.ticker.check();
   ctx.report(0, true);
 
+  await removeLeftovers(input.outFile);
   const base = `${input.outFile}.${process.pid}.${Date.now()}`;
   let spool: Spool | undefined;
   let out: Mp3File | undefined;
@@ -228,7 +229,9 @@ function levelSpeakers(clips: Prepared[], target: number): void {
   }
   if (!audible) {
     // Nothing audible to publish: a speech engine returned silence for every turn.
-    throw new AppError("invalid_input", "clips: every clip is silent, there is no audio to assemble", { field: "clips" });
+    throw new AppError("invalid_input", "clips: every clip is silent, there is no audio to assemble", {
+      field: "clips",
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 // Prepared clips (resampled, trimmed, faded) parked on disk between the passes of assembly, as raw
 // float32: resampling happens once, and the episode is never in memory. A 60-minute episode at
 // 24 kHz is 345 MB here, read back at page-cache speed; the file is removed when assembly ends.
-import { open, rm, type FileHandle } from "node:fs/promises";
+import { open, readdir, rm, type FileHandle } from "node:fs/promises";
+import path from "node:path";
 
 export interface SpooledClip {
   /** Offset and length, in samples. */
@@ -52,5 +53,29 @@ export async function writeAll(fh: FileHandle, bytes: Uint8Array, position: numb
   while (done < bytes.length) {
     const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position + done);
     done += bytesWritten;
+  }
+}
+
+/**
+ * Removes the temporary files (`<file>.<pid>.<time>.<what>.tmp`) that a process which died while
+ * assembling `file` left beside it: a spool is 345 MB per hour of audio, and a retry writes new ones.
+ * Files of a process that is still running are left alone.
+ */
+export async function removeLeftovers(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = /^(\d+)\.\d+\.[a-z0-9]+\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : "");
+    if (m && !isRunning(Number(m[1]))) await rm(path.join(dir, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
   }
 }
