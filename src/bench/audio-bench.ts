@@ -67,7 +67,7 @@ export async function audioBench(): Promise<void> {
     await synthesizeVoices(voices);
     out(`input: Flite speech (Host ${VOICES.Host}, Guest ${VOICES.Guest}) at ${RATE} Hz, ±3 dB per turn`);
     out(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at start`);
-    out("run              wall ×RT  CPU ×RT  peak RSS  integrated  true peak  speakers (decoded)       duration error");
+    out("run              wall ×RT  CPU ×RT  peak RSS  integrated  true peak  speakers (decoded)  duration error");
     for (const minutes of SIZES) {
       const pair: RunResult[] = [];
       for (const mode of ["memory", "stream"] as const) {
@@ -78,7 +78,8 @@ export async function audioBench(): Promise<void> {
         const spread = Math.max(...levels) - Math.min(...levels);
         const who = Object.entries(r.speakers).map(([s, l]) => `${s} ${l.toFixed(2)}`);
         out(
-          `${`${minutes} min ${mode}`.padEnd(15)} ${rt(r.wallSeconds)}  ${rt(r.cpuSeconds)}  ${mb(r.maxRssBytes).padStart(8)}  ` +
+          `${`${minutes} min ${mode}`.padEnd(15)} ${rt(r.wallSeconds)}  ${rt(r.cpuSeconds)}  ` +
+            `${mb(r.maxRssBytes).padStart(8)}  ` +
             `${r.integrated.toFixed(2).padStart(7)} LUFS  ${r.truePeak.toFixed(2).padStart(5)} dBTP  ` +
             `spread ${spread.toFixed(2)} LU (${who.join(", ")})  ${r.durationErrorMs.toFixed(1)} ms`,
         );
@@ -87,7 +88,8 @@ export async function audioBench(): Promise<void> {
           out(`${"".padEnd(16)}${passes.join(", ")}; ${r.rounds} limiter round(s) in pass 2`);
         }
       }
-      out(`${minutes} min: streaming minus in-memory integrated loudness: ${(pair[1]!.integrated - pair[0]!.integrated).toFixed(3)} LU`);
+      const diff = pair[1]!.integrated - pair[0]!.integrated;
+      out(`${minutes} min: streaming minus in-memory integrated loudness: ${diff.toFixed(3)} LU`);
     }
     // Built-in voices speak at 16 kHz: resampling to the episode rate is extra work in pass 1.
     const clip = (await readVoice(voices, "rms", 0, 16_000)).samples;
@@ -96,7 +98,8 @@ export async function audioBench(): Promise<void> {
     const t = performance.now();
     resample({ samples: long, sampleRate: 16_000 }, RATE);
     const seconds = long.length / 16_000;
-    out(`resample 16000 → ${RATE} Hz (Flite's rate): ${(seconds / ((performance.now() - t) / 1000)).toFixed(0)}× realtime`);
+    const speed = seconds / ((performance.now() - t) / 1000);
+    out(`resample 16000 → ${RATE} Hz (Flite's rate): ${speed.toFixed(0)}× realtime`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -105,10 +108,16 @@ export async function audioBench(): Promise<void> {
 function runChild(mode: "stream" | "memory", minutes: number, voices: string): Promise<RunResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [self, "--child", mode, String(minutes), voices], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`audio bench child (${mode}, ${minutes} min) failed: ${stderr || err.message}`));
-      resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as RunResult);
-    });
+    execFile(
+      process.execPath,
+      [self, "--child", mode, String(minutes), voices],
+      { maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err)
+          return reject(new Error(`audio bench child (${mode}, ${minutes} min) failed: ${stderr || err.message}`));
+        resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as RunResult);
+      },
+    );
   });
 }
 
@@ -119,7 +128,8 @@ async function synthesizeVoices(dir: string): Promise<void> {
   for (const voice of Object.values(VOICES)) {
     for (const [i, text] of LINES.entries()) {
       const pcm = await tts.synthesize({ text, voice, model: "", language: "en" }, new AbortController().signal);
-      for (const p of [pcm, resample(pcm, RATE)]) await writeFile(path.join(dir, `${voice}-${i}-${p.sampleRate}.pcm`), bytesOf(p.samples));
+      for (const p of [pcm, resample(pcm, RATE)])
+        await writeFile(path.join(dir, `${voice}-${i}-${p.sampleRate}.pcm`), bytesOf(p.samples));
     }
   }
 }
@@ -173,7 +183,8 @@ async function child(mode: "stream" | "memory", minutes: number, voices: string)
       // A clip store on disk, one float32 file per turn, read when assembly reaches the turn.
       const store = path.join(dir, "clips");
       await mkdir(store);
-      for (const [i, p] of turns.entries()) await writeFile(path.join(store, `${i}.pcm`), bytesOf((await p.pcm()).samples));
+      for (const [i, p] of turns.entries())
+        await writeFile(path.join(store, `${i}.pcm`), bytesOf((await p.pcm()).samples));
       const clips: ClipSource[] = turns.map((p, i) => ({
         turn: p.turn,
         load: async () => {
@@ -223,7 +234,10 @@ async function child(mode: "stream" | "memory", minutes: number, voices: string)
 }
 
 /** Decodes the MP3 (gapless, as players do) and meters each speaker's turns, played back to back. */
-async function measureDecoded(file: string, turns: TimedTurn[]): Promise<{ seconds: number; speakers: Record<string, number> }> {
+async function measureDecoded(
+  file: string,
+  turns: TimedTurn[],
+): Promise<{ seconds: number; speakers: Record<string, number> }> {
   // A devDependency, loaded only here: the bench runs from a development checkout.
   const { MPEGDecoder } = await import("mpg123-decoder");
   const decoder = new MPEGDecoder();

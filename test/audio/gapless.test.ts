@@ -1,14 +1,16 @@
 // The MP3's Info frame (Xing "Info" + LAME tag), read back with an independent parser, and what a
 // real decoder does with it: mpg123 honours it by default (gapless), and the tests state both of
 // its behaviours instead of allowing slack for either.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { encodeMp3 } from "../../src/pipeline/audio/mp3.js";
 import { sine } from "../../src/pipeline/audio/test-signals.js";
 import { countAudioFrames, readMp3Info } from "./mp3-info.js";
 import { decodeMp3, ffprobe, HAS_FFPROBE, loudestAt, MPG123_DECODER_DELAY } from "./decode.js";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { stopAll, tmpDataDir } from "../helpers/procs.js";
+
+afterAll(stopAll);
 
 const RATE = 24_000;
 
@@ -83,7 +85,7 @@ describe("the Info frame", () => {
   const skipped = HAS_FFPROBE ? "" : "[skipped: ffprobe is not installed here] ";
   const probeName = `${skipped}ffprobe reads the exact duration without estimating it from the bitrate`;
   it.skipIf(!HAS_FFPROBE)(probeName, async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-gapless-"));
+    const dir = tmpDataDir("podcast-mcp-gapless-");
     const file = path.join(dir, "a.mp3");
     writeFileSync(file, await encodeMp3(click(36_000, 10)));
     const probe = ffprobe(file)!;
