@@ -233,8 +233,9 @@ describe("assembleEpisode refuses and stops cleanly", () => {
       const inside = seen.map((f, i) => (f > from && f <= to ? at[i]! : undefined)).filter((t) => t !== undefined);
       return inside.length ? inside.at(-1)! - inside[0]! : 0;
     };
-    expect(ticksWhile(0, 0.2)).toBeGreaterThanOrEqual(3); // pass 1: load, resample, meter
-    expect(ticksWhile(0.35, 1)).toBeGreaterThanOrEqual(3); // pass 3: limit, encode
+    expect(ticksWhile(0, 0.1)).toBeGreaterThanOrEqual(3); // pass 1: load, resample, meter
+    expect(ticksWhile(0.1, 0.25)).toBeGreaterThanOrEqual(3); // pass 2: limit, meter
+    expect(ticksWhile(0.25, 1)).toBeGreaterThanOrEqual(3); // pass 3: limit, encode
 
     const out = outFile();
     const ac = new AbortController();

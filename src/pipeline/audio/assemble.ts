@@ -93,9 +93,9 @@ const CODEC_HEADROOM_DB = 0.5;
 const PREDICTION_RANGE_DB = 0.5;
 const MAX_ROUNDS = 4;
 
-// Shares of the work, from the pass timings of a 60-minute episode (src/bench/audio-bench.ts).
-const PASS1_END = 0.05;
-const PASS2_END = 0.2;
+// Shares of the work, from pass timings of a 60-minute episode (src/bench/audio-bench.ts: 2.8, 5.3, 22.2 s).
+const PASS1_END = 0.1;
+const PASS2_END = 0.25;
 
 /** Samples per encoder call in pass 3 (~2 s at 24 kHz): the event loop runs in between. */
 const ENCODE_SLICE = 48_000;
