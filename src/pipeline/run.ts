@@ -2,7 +2,7 @@
 // to episode files. It knows nothing of the DB, MCP or the queue: the context reports progress,
 // carries the cancel signal and stores checkpoints; the deps hand over providers and the cache.
 import { errorKind } from "../errors.js";
-import { writeEpisodeFiles, type EpisodeFiles } from "./stages/audio.js";
+import { episodeSummary, writeEpisodeFiles, type EpisodeFiles } from "./stages/audio.js";
 import { asCanceled, throwIfCanceled } from "./stages/cancel.js";
 import { prepareContent, prepareScript, type ScriptTurnInput } from "../script/prepare.js";
 import { outlineForScript, usableOutline, writeOutline } from "./stages/outline.js";
@@ -53,6 +53,8 @@ export interface PipelineInput {
   language: string;
   show?: string | undefined;
   date?: Date | undefined;
+  /** Cover art (PNG) for the MP3's tags. */
+  cover?: Buffer | undefined;
 }
 
 export interface PipelineDeps {
@@ -181,7 +183,9 @@ export async function runPipeline(input: PipelineInput, ctx: StageContext, deps:
           title: input.episodeName,
           show: input.show ?? "podcast-mcp",
           date: input.date ?? new Date(),
-          comment: input.briefing,
+          // What the episode is about, from its outline: not the briefing, which is an instruction to the writer.
+          summary: episodeSummary(outline),
+          cover: input.cover,
         },
         signal: ctx.signal,
       },

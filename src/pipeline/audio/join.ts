@@ -42,38 +42,76 @@ const CHAPTER_LEAD_S = 0.25;
 export function validateClips(clips: Clip[]): void {
   if (clips.length === 0) throw new AppError("invalid_input", "clips: at least one clip is required", { field: "clips" });
   clips.forEach((c, i) => {
-    const r = c.pcm.sampleRate;
-    if (!Number.isInteger(r) || r < 1000 || r > 384_000) {
-      throw new AppError("invalid_input", `clips[${i}].pcm.sampleRate: must be an integer between 1000 and 384000, got ${r}`, { field: `clips[${i}].pcm.sampleRate` });
-    }
-    if (!Number.isInteger(c.turn.segment) || c.turn.segment < 0) {
-      throw new AppError("invalid_input", `clips[${i}].turn.segment: must be an integer ≥ 0, got ${c.turn.segment}`, { field: `clips[${i}].turn.segment` });
-    }
+    checkClipRate(i, c.pcm.sampleRate);
+    checkTurnSegment(i, c.turn);
   });
 }
 
-export function joinClips(clips: Clip[], opts: JoinOptions = {}): JoinedEpisode {
+export function checkClipRate(i: number, r: number): void {
+  if (!Number.isInteger(r) || r < 1000 || r > 384_000) {
+    const field = `clips[${i}].pcm.sampleRate`;
+    throw new AppError("invalid_input", `${field}: must be an integer between 1000 and 384000, got ${r}`, { field });
+  }
+}
+
+export function checkTurnSegment(i: number, turn: Turn): void {
+  if (!Number.isInteger(turn.segment) || turn.segment < 0) {
+    const field = `clips[${i}].turn.segment`;
+    throw new AppError("invalid_input", `${field}: must be an integer ≥ 0, got ${turn.segment}`, { field });
+  }
+}
+
+/** JoinOptions with every default filled in, as sample counts at the episode rate. */
+export interface Spacing {
+  rate: number;
+  leadIn: number;
+  tail: number;
+  pauseSame: number;
+  pauseChange: number;
+  fade: number;
+  silenceDb: number;
+}
+
+export function spacing(opts: JoinOptions = {}): Spacing {
   const rate = opts.sampleRate ?? EPISODE_SAMPLE_RATE;
-  const pauseSame = opts.pauseSameSegment ?? 0.35;
-  const pauseChange = opts.pauseSegmentChange ?? 1.0;
-  const leadIn = opts.leadIn ?? 0.3;
-  const tail = opts.tail ?? 0.7;
+  const secs = (n: number) => Math.round(n * rate);
+  return {
+    rate,
+    leadIn: secs(opts.leadIn ?? 0.3),
+    tail: secs(opts.tail ?? 0.7),
+    pauseSame: secs(opts.pauseSameSegment ?? 0.35),
+    pauseChange: secs(opts.pauseSegmentChange ?? 1.0),
+    fade: Math.max(1, Math.round(((opts.fadeMs ?? 8) * rate) / 1000)),
+    silenceDb: opts.silenceDb ?? -50,
+  };
+}
+
+/** Samples of silence before turn i: the lead-in, or a pause that is longer where the segment changes. */
+export function gapBefore(turns: readonly Turn[], i: number, s: Spacing): number {
+  if (i === 0) return s.leadIn;
+  return turns[i]!.segment === turns[i - 1]!.segment ? s.pauseSame : s.pauseChange;
+}
+
+/** The whole episode in memory (the bench compares the streaming assembly against it). */
+export function joinClips(clips: Clip[], opts: JoinOptions = {}): JoinedEpisode {
+  const sp = spacing(opts);
+  const rate = sp.rate;
   const names = opts.segmentNames ?? [];
   validateClips(clips);
 
   // Resample and trim first (trimmed clips are views, not copies), so the output is allocated once.
-  const parts = clips.map((c) => trimSilence(resample(c.pcm, rate).samples, rate, opts.silenceDb ?? -50));
-  const secs = (n: number) => Math.round(n * rate);
-  const gaps = clips.map((c, i) => (i === 0 ? secs(leadIn) : secs(c.turn.segment === clips[i - 1]!.turn.segment ? pauseSame : pauseChange)));
-  const total = parts.reduce((n, p, i) => n + p.length + gaps[i]!, 0) + secs(tail);
+  const parts = clips.map((c) => trimSilence(resample(c.pcm, rate).samples, rate, sp.silenceDb));
+  const turnsIn = clips.map((c) => c.turn);
+  const gaps = clips.map((_, i) => gapBefore(turnsIn, i, sp));
+  const total = parts.reduce((n, p, i) => n + p.length + gaps[i]!, 0) + sp.tail;
   const out = new Float32Array(total);
-  const fade = Math.max(1, Math.round(((opts.fadeMs ?? 8) * rate) / 1000));
 
   const turns: TimedTurn[] = [];
   let pos = 0;
   parts.forEach((p, i) => {
     pos += gaps[i]!;
-    copyWithFades(p, out, pos, fade);
+    out.set(p, pos);
+    applyFades(out.subarray(pos, pos + p.length), sp.fade);
     const turn = clips[i]!.turn;
     turns.push({ speaker: turn.speaker, text: turn.text, segment: turn.segment, start: pos / rate, end: (pos + p.length) / rate });
     pos += p.length;
@@ -116,14 +154,13 @@ export function trimSilence(x: Float32Array, rate: number, silenceDb: number): F
   return x.subarray(Math.max(0, first - margin), Math.min(x.length, last + 1 + margin));
 }
 
-/** Raised-cosine fade-in and fade-out of `fade` samples (shorter for very short clips). */
-function copyWithFades(src: Float32Array, dst: Float32Array, at: number, fade: number): void {
-  const n = src.length;
+/** Raised-cosine fade-in and fade-out of `fade` samples (shorter for very short clips), in place. */
+export function applyFades(x: Float32Array, fade: number): void {
+  const n = x.length;
   const f = Math.min(fade, Math.floor(n / 2));
-  dst.set(src, at);
   for (let i = 0; i < f; i++) {
     const g = 0.5 - 0.5 * Math.cos((Math.PI * (i + 0.5)) / f);
-    dst[at + i]! *= g;
-    dst[at + n - 1 - i]! *= g;
+    x[i]! *= g;
+    x[n - 1 - i]! *= g;
   }
 }

@@ -15,6 +15,13 @@ export interface LimiterOptions {
   attackMs?: number;
   holdMs?: number;
   releaseMs?: number;
+  /**
+   * When given (as long as x, filled with 1 by the caller), receives per sample how the output
+   * follows a change of input gain, d ln(out) / d ln(gain): 1 where the limiter is idle, 0 where a
+   * peak pins the output to the ceiling, in between on attack and release ramps. Loudness at a
+   * nearby gain is then predicted without limiting again (clip-energy.ts).
+   */
+  sensitivity?: Float32Array | undefined;
 }
 
 const CHUNK = 1 << 16;
@@ -51,7 +58,9 @@ export function* limiterSteps(x: Float32Array, sampleRate: number, ceiling: numb
   let pendingStart = 0;
   const gains = new Float32Array(CHUNK); // free again once applied, before the next chunk fills it
   let gPrev = 1;
+  let dPrev = 0;
   let minGain = 1;
+  const sens = opts.sensitivity;
 
   for (let s = 0; s < n; s += CHUNK) {
     if (s > 0) yield;
@@ -80,19 +89,42 @@ export function* limiterSteps(x: Float32Array, sampleRate: number, ceiling: numb
       held[m] = need[deque[head]!]!;
     }
     // 4. box mean over held[i .. i+2A] for output sample s+i, then release.
+    // Derivatives with respect to ln(input gain), for `sensitivity`: a held value under 1 comes from
+    // a peak and scales as 1/gain (derivative −held); the release ramp carries the previous one on.
     let sum = 0;
-    for (let m = 0; m < 2 * A; m++) sum += held[m]!;
+    let sumLow = 0;
+    for (let m = 0; m < 2 * A; m++) {
+      sum += held[m]!;
+      if (held[m]! < 1) sumLow += held[m]!;
+    }
     let changed = false;
     for (let i = 0; i < e - s; i++) {
-      sum += held[i + 2 * A]!;
+      const enter = held[i + 2 * A]!;
+      sum += enter;
+      if (enter < 1) sumLow += enter;
       const box = sum / (2 * A + 1);
-      sum -= held[i]!;
+      const dBox = -sumLow / (2 * A + 1);
+      const leave = held[i]!;
+      sum -= leave;
+      if (leave < 1) sumLow -= leave;
       const rel = gPrev + (1 - gPrev) * release;
-      let g = box < rel ? box : rel;
-      if (g > 1) g = 1;
-      if (g > 1 - 1e-4) g = 1; // within 0.001 dB of released: snap, so the fast path is reachable again
+      let g: number;
+      let d: number;
+      if (box < rel) {
+        g = box;
+        d = dBox;
+      } else {
+        g = rel;
+        d = (1 - release) * dPrev;
+      }
+      if (g > 1 - 1e-4) {
+        g = 1; // within 0.001 dB of released: snap, so the fast path is reachable again
+        d = 0;
+      }
       gains[i] = g;
       gPrev = g;
+      dPrev = d;
+      if (sens) sens[s + i] = 1 + d / g;
       if (g < 1) changed = true;
       if (g < minGain) minGain = g;
     }

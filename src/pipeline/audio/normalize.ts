@@ -1,7 +1,7 @@
 // Loudness normalisation: gain to the target integrated loudness, then the look-ahead limiter keeps
 // the true peak under the ceiling. Limiting lowers the loudness a little, so gain and limiter
 // alternate until the level settles (2–4 rounds on speech; each step is scaled by the slope seen so far).
-import { AppError } from "../../errors.js";
+import { AppError, invalidInput } from "../../errors.js";
 import type { Pcm } from "../../core/model.js";
 import { drain, limiterSteps } from "./limiter.js";
 import { dbToGain, integratedLoudness, truePeakLinear } from "./loudness.js";
@@ -21,7 +21,7 @@ export interface NormalizeResult {
 }
 
 /** The limiter aims this far under the ceiling: the gain curve slightly modulates interpolated peaks. */
-const CEILING_MARGIN_DB = 0.2;
+export const CEILING_MARGIN_DB = 0.2;
 const TOLERANCE_LU = 0.05;
 const MAX_ROUNDS = 6;
 
@@ -50,12 +50,7 @@ export async function normalizeAsync(pcm: Pcm, opts: NormalizeOptions & { signal
 function* normalizeSteps(pcm: Pcm, opts: NormalizeOptions): Generator<void, NormalizeResult> {
   const target = opts.targetLufs ?? -16;
   const maxTp = opts.maxTruePeak ?? -1;
-  if (!Number.isFinite(target) || target > 0 || target < -70) {
-    throw new AppError("invalid_input", `targetLufs: must be between -70 and 0, got ${target}`, { field: "targetLufs" });
-  }
-  if (!Number.isFinite(maxTp) || maxTp > 0 || maxTp < -20) {
-    throw new AppError("invalid_input", `maxTruePeak: must be between -20 and 0 dBTP, got ${maxTp}`, { field: "maxTruePeak" });
-  }
+  checkTargets(target, maxTp);
   const x = opts.inPlace ? pcm.samples : pcm.samples.slice();
   const out: Pcm = { samples: x, sampleRate: pcm.sampleRate };
   let level = integratedLoudness(out);
@@ -90,4 +85,14 @@ function* normalizeSteps(pcm: Pcm, opts: NormalizeOptions): Generator<void, Norm
     peak = truePeakLinear(x);
   }
   return { pcm: out, integrated: level, truePeak: 20 * Math.log10(peak) };
+}
+
+/** Throws invalid_input unless the loudness target and true-peak ceiling are usable. */
+export function checkTargets(target: number, maxTp: number): void {
+  if (!Number.isFinite(target) || target > 0 || target < -70) {
+    throw invalidInput("targetLufs", `must be between -70 and 0, got ${target}`);
+  }
+  if (!Number.isFinite(maxTp) || maxTp > 0 || maxTp < -20) {
+    throw invalidInput("maxTruePeak", `must be between -20 and 0 dBTP, got ${maxTp}`);
+  }
 }

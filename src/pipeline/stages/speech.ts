@@ -2,8 +2,12 @@
 // new clip is put in the cache the moment it arrives, so a failure (or a cancel) at turn k keeps
 // everything spoken before it and a retry re-bills nothing already said. Each provider gets its
 // own pool of `engine.concurrency` workers; different providers run side by side.
+// The result is a list of clip sources, not clips: a clip lives in the cache and the audio stage
+// loads it when it gets there, so a long episode is never in memory at once. Only a clip the
+// cache could not store is kept in memory.
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import { heldClip, type ClipSource } from "../audio/clip-source.js";
 import { speechCacheKey } from "../../providers/tts/cache-key.js";
 import type { Pcm, Turn } from "../../core/model.js";
 import { asCanceled, throwIfCanceled } from "./cancel.js";
@@ -24,7 +28,7 @@ export interface SpeechContext {
 }
 
 export interface SpeechResult {
-  clips: { pcm: Pcm; turn: Turn }[];
+  clips: ClipSource[];
   synthesized: number;
   cached: number;
 }
@@ -38,7 +42,7 @@ interface Job {
 
 export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext): Promise<SpeechResult> {
   const total = turns.length;
-  const pcms: (Pcm | undefined)[] = new Array(total);
+  const sources: (ClipSource | undefined)[] = new Array(total);
   let done = 0;
   let synthesized = 0;
   let cached = 0;
@@ -56,9 +60,9 @@ export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext)
     const voice = voices.get(turn.speaker);
     if (!voice) throw new AppError("internal", `speech: turn ${index + 1}: no voice for speaker "${turn.speaker}"`);
     const key = speechCacheKey(voice.provider, voice.model, voice.voice, voice.settings, turn.text, ctx.language);
-    const hit = await getQuietly(ctx, key);
-    if (hit) {
-      pcms[index] = hit;
+    // Read whole, to know the clip is usable now, and then let go: the audio stage reads it again.
+    if (await getQuietly(ctx, key)) {
+      sources[index] = fromCache(ctx.cache, key, turn, index);
       cached++;
       tick("cached");
       continue;
@@ -88,8 +92,8 @@ export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext)
           ctx.signal,
         );
         synthesized++;
-        pcms[job.index] = pcm;
-        await putQuietly(ctx, job, pcm);
+        const stored = await putQuietly(ctx, job, pcm);
+        sources[job.index] = stored ? fromCache(ctx.cache, job.key, job.turn, job.index) : heldClip(pcm, job.turn);
         tick("spoke");
       } catch (err) {
         failure ??= labelled(asCanceled(err, ctx.signal, "speech"), job, total);
@@ -106,16 +110,32 @@ export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext)
   if (failure !== undefined) throw failure;
 
   for (const d of duplicates) {
-    pcms[d.index] = pcms[firstByKey.get(d.key)!];
+    const first = sources[firstByKey.get(d.key)!];
+    if (first) sources[d.index] = { turn: d.turn, load: first.load };
     cached++;
     tick("reused");
   }
-  const clips = turns.map((turn, i) => {
-    const pcm = pcms[i];
-    if (!pcm) throw new AppError("internal", `speech: turn ${i + 1} has no audio`);
-    return { pcm, turn };
+  const clips = turns.map((_, i) => {
+    const source = sources[i];
+    if (!source) throw new AppError("internal", `speech: turn ${i + 1} has no audio`);
+    return source;
   });
   return { clips, synthesized, cached };
+}
+
+/** A clip read from the cache when the audio stage needs it. */
+function fromCache(cache: SpeechCache, key: string, turn: Turn, index: number): ClipSource {
+  return {
+    turn,
+    async load() {
+      const pcm = await cache.get(key);
+      // Gone since the speech stage saw it (a cleaned cache): a retry (internal is retried) speaks it again.
+      if (!pcm || pcm.samples.length === 0) {
+        throw new AppError("internal", `speech: turn ${index + 1}'s clip is no longer in the speech cache`);
+      }
+      return pcm;
+    },
+  };
 }
 
 /** A clip the cache cannot give back (a truncated file, say) is a miss: it is spoken again, not fatal. */
@@ -130,11 +150,13 @@ async function getQuietly(ctx: SpeechContext, key: string): Promise<Pcm | undefi
 }
 
 /** A clip that cannot be cached is still a good clip: losing the cache only costs a future re-run. */
-async function putQuietly(ctx: SpeechContext, job: Job, pcm: Pcm): Promise<void> {
+async function putQuietly(ctx: SpeechContext, job: Job, pcm: Pcm): Promise<boolean> {
   try {
     await ctx.cache.put(job.key, pcm, { provider: job.voice.provider, model: job.voice.model, voice: job.voice.voice });
+    return true;
   } catch (err) {
-    ctx.log.warn({ err, key: job.key }, "speech: could not store a clip in the speech cache");
+    ctx.log.warn({ err, key: job.key }, "speech: could not store a clip in the speech cache; keeping it in memory");
+    return false;
   }
 }
 
