@@ -7,6 +7,7 @@
 // that fenced final write publishes. A stale run's folder is never published and is removed.
 import path from "node:path";
 import { openArtifactStore } from "../artifacts/open.js";
+import { coverPng } from "../artwork/cover.js";
 import type { ArtifactStore } from "../artifacts/types.js";
 import type { Config } from "../config.js";
 import { bareKey } from "../core/ids.js";
@@ -86,6 +87,8 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
             speakerProfile: voicesForRun(ep.speaker_profile, config),
             language: ep.language,
             date: new Date(ep.created),
+            // The show's cover, the same the feed shows, as the MP3's front cover (APIC).
+            cover: coverPng(),
           },
           ctx,
           { ...providers, speechCache, outDir },

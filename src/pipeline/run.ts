@@ -39,7 +39,7 @@ export function overallProgress(stage: string, fraction: number): number {
 }
 
 /** Checkpoint keys in ctx.checkpoints (plus "transcript_segments" while the transcript is written). */
-export const CHECKPOINTS = { content: "content", outline: "outline", transcript: "transcript" } as const;
+export const CHECKPOINTS = { outline: "outline", transcript: "transcript" } as const;
 
 export interface PipelineInput {
   episodeName: string;
@@ -107,10 +107,9 @@ export async function runPipeline(input: PipelineInput, ctx: StageContext, deps:
     if (input.script !== undefined) {
       scriptTurns = prepareScript(input.script, input.speakerProfile);
     } else {
-      const saved = await cp.get<unknown>(CHECKPOINTS.content);
-      const usable = typeof saved === "string" && saved.trim() !== "";
-      content = usable ? saved : prepareContent(input.content);
-      if (!usable) await cp.put(CHECKPOINTS.content, content);
+      // The input is the episode's stored content (prepared at submission): checked, never copied
+      // into a checkpoint (it was stored twice, up to 200k characters each).
+      content = prepareContent(input.content);
     }
     // A voice that does not exist fails here, before the writer is paid for an outline.
     await checkVoiceMap(voices);

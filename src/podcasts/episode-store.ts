@@ -96,8 +96,10 @@ export const CLI_UNFINISHED =
 /** An episode's status and error, from its job; an episode with no job (the CLI's) from its audio. */
 export function statusOf(ep: { command?: unknown; audio_file?: unknown }, job: JobView | undefined): { status: EpisodeStatus; error: string | null } {
   if (job) return { status: job.status, error: job.error_message };
+  // No job (the CLI's episodes, or a finished job removed by retention): the audio says it all.
+  if (ep.audio_file) return { status: "completed", error: null };
   if (ep.command) return { status: "failed", error: "its job no longer exists; retry_episode makes a new one" };
-  return ep.audio_file ? { status: "completed", error: null } : { status: "failed", error: CLI_UNFINISHED };
+  return { status: "failed", error: CLI_UNFINISHED };
 }
 
 /** JSON round trip: records hold plain data; undefined members must not reach the CBOR encoder. */
