@@ -77,6 +77,12 @@ export const EnvSchema = z.object({
   PODCAST_MCP_ALLOWED_HOSTS: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
+  LLM_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  TTS_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
+  TTS_API_KEY: optionalString,
+  TTS_MODEL: optionalString,
   ELEVENLABS_API_KEY: optionalString,
   ELEVENLABS_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
 });
@@ -125,10 +131,28 @@ export interface Config {
   /** Extra Host names the HTTP server accepts (behind a proxy, say). */
   allowedHosts: string[];
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
+  /**
+   * The script writer's OpenAI-compatible endpoint (OpenAI, Ollama, LM Studio, vLLM, OpenRouter, …):
+   * LLM_* variables, each falling back to its OPENAI_* one. `model` is what a profile's empty model means.
+   */
+  llm: Endpoint;
+  /** The voices' OpenAI-compatible endpoint (OpenAI, Kokoro-FastAPI, …): TTS_*, falling back to OPENAI_*. */
+  tts: Endpoint;
   elevenlabs: { apiKey: string | undefined; baseUrl: string | undefined };
 }
 
 export { ConfigError };
+
+/** One OpenAI-compatible server for one role. Configured = a key or a base URL is set. */
+export interface Endpoint {
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  model: string | undefined;
+}
+
+export function isConfigured(e: Pick<Endpoint, "apiKey" | "baseUrl">): boolean {
+  return Boolean(e.apiKey || e.baseUrl);
+}
 
 /** Overrides from CLI flags, same names as the Config fields. */
 export type ConfigOverrides = Partial<Pick<Config, "dataDir" | "surrealUrl" | "workers" | "concurrency" | "logLevel">>;
@@ -166,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     exposure: "local",
     allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    llm: { apiKey: e.LLM_API_KEY ?? e.OPENAI_API_KEY, baseUrl: e.LLM_BASE_URL ?? e.OPENAI_BASE_URL, model: e.LLM_MODEL },
+    tts: { apiKey: e.TTS_API_KEY ?? e.OPENAI_API_KEY, baseUrl: e.TTS_BASE_URL ?? e.OPENAI_BASE_URL, model: e.TTS_MODEL },
     elevenlabs: { apiKey: e.ELEVENLABS_API_KEY, baseUrl: e.ELEVENLABS_BASE_URL },
   };
 }

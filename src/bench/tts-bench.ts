@@ -24,7 +24,7 @@ async function openAiRun(concurrency: number): Promise<{ wallMs: number; maxInFl
   const fake = fakeOpenAiSpeech({ latencyMs: LATENCY_MS });
   const server = await startLoopback(fake.handler);
   try {
-    const config = { openai: { apiKey: "test-key", baseUrl: `${server.url}/v1` }, elevenlabs: { apiKey: undefined, baseUrl: undefined } };
+    const config = { tts: { apiKey: "test-key", baseUrl: `${server.url}/v1`, model: undefined }, elevenlabs: { apiKey: undefined, baseUrl: undefined } };
     const engine = createTtsEngine("openai", config, silentLogger, { concurrency });
     const signal = new AbortController().signal;
     const t0 = performance.now();

@@ -62,6 +62,8 @@ export interface PipelineDeps {
   /** Already resolved, cached per provider. */
   tts(provider: ResolvedTts): TtsEngine;
   resolveTts(name: TtsProviderName): ResolvedTts;
+  /** The model an empty profile model means for a provider (TTS_MODEL); default: the provider's own. */
+  defaultModel?(provider: ResolvedTts): string | undefined;
   speechCache: SpeechCache;
   /** Where audio.mp3 and transcript.{json,vtt,md} go; created if missing. */
   outDir: string;

@@ -129,10 +129,19 @@ DEFINE FIELD IF NOT EXISTS used ON tts_cache TYPE datetime DEFAULT time::now();
 DEFINE INDEX IF NOT EXISTS tts_cache_used ON tts_cache FIELDS used;
 `;
 
+// Seeded profiles named gpt-4o-mini; they now leave the model to the writer endpoint (LLM_MODEL), so
+// a local server works without editing them. Only profiles still exactly as seeded change.
+const seededModels = `
+UPDATE episode_profile SET outline_model = '', transcript_model = ''
+  WHERE name IN ['tech_discussion', 'solo_expert', 'business_analysis']
+  AND outline_model = 'gpt-4o-mini' AND transcript_model = 'gpt-4o-mini';
+`;
+
 export const podcastMigrations: Migration[] = [
   { id: 200, name: "podcasts: speaker and episode profiles", sql: profiles },
   { id: 201, name: "podcasts: notebooks and sources", sql: notebooks },
   { id: 202, name: "podcasts: episodes and the speech cache", sql: episodes },
   { id: 203, name: "podcasts: episode status from its job; files in a folder per run", sql: episodeRuns },
   { id: 204, name: "podcasts: the speech cache knows when each clip was last used", sql: cacheUse },
+  { id: 205, name: "podcasts: seeded profiles take the writer endpoint's model", sql: seededModels },
 ];

@@ -6,7 +6,8 @@ import type { Db } from "../db/index.js";
 import type { EpisodeProfile, SpeakerProfile } from "../core/model.js";
 import { createProfileIfMissing } from "./profiles.js";
 
-const LLM = { outline_provider: "auto", outline_model: "gpt-4o-mini", transcript_provider: "auto", transcript_model: "gpt-4o-mini" } as const;
+// An empty model means the writer endpoint's: LLM_MODEL, else gpt-4o-mini (so Ollama & co. need no profile edit).
+const LLM = { outline_provider: "auto", outline_model: "", transcript_provider: "auto", transcript_model: "" } as const;
 
 export const SEED_SPEAKER_PROFILES: SpeakerProfile[] = [
   {

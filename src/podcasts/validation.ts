@@ -81,9 +81,9 @@ export const EpisodeProfileInput = z
     description: text(2_000).default(""),
     speaker_profile: ProfileNameSchema,
     outline_provider: z.enum(LLM_PROVIDERS, `must be one of ${LLM_PROVIDERS.join(", ")}`).default("auto"),
-    outline_model: text(100).default("gpt-4o-mini"),
+    outline_model: text(100).default("").describe("Empty: the writer endpoint's model (LLM_MODEL, else gpt-4o-mini)"),
     transcript_provider: z.enum(LLM_PROVIDERS, `must be one of ${LLM_PROVIDERS.join(", ")}`).default("auto"),
-    transcript_model: text(100).default("gpt-4o-mini"),
+    transcript_model: text(100).default("").describe("Empty: the writer endpoint's model (LLM_MODEL, else gpt-4o-mini)"),
     language: LanguageSchema.default("en"),
     default_briefing: text(10_000).default(""),
     num_segments: z

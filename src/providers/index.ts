@@ -12,7 +12,7 @@ import type { ScriptWriter, SpeakerProfile, TtsEngine } from "../core/model.js";
 import { createWriter } from "./writer/registry.js";
 import { voicesForRun } from "./voice-map.js";
 
-export type Providers = Pick<PipelineDeps, "writer" | "tts" | "resolveTts">;
+export type Providers = Pick<PipelineDeps, "writer" | "tts" | "resolveTts" | "defaultModel">;
 
 export function createProviders(config: Config, log: Logger): Providers {
   const writers = new Map<string, ScriptWriter>();
@@ -30,6 +30,7 @@ export function createProviders(config: Config, log: Logger): Providers {
       return e;
     },
     resolveTts: (name: TtsProviderName) => resolveTtsProvider(name, config),
+    defaultModel: (provider: ConcreteTtsProvider) => (provider === "openai" ? config.tts.model : undefined),
   };
 }
 

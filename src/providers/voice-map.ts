@@ -12,7 +12,7 @@ export const OPENAI_TO_BUILTIN_VOICE: Readonly<Record<string, string>> = Object.
 );
 
 /** The profile as it will be spoken with this config: only "auto" speakers change, and only known voices. */
-export function voicesForRun(profile: SpeakerProfile, config: Pick<Config, "openai">): SpeakerProfile {
+export function voicesForRun(profile: SpeakerProfile, config: Pick<Config, "tts">): SpeakerProfile {
   const speakers = profile.speakers.map((s) => {
     const named = s.tts_provider ?? profile.tts_provider;
     if (named !== "auto") return s;

@@ -27,6 +27,8 @@ export interface Voice {
 export interface VoiceDeps {
   tts(provider: ResolvedTts): TtsEngine;
   resolveTts(name: TtsProviderName): ResolvedTts;
+  /** The model an empty profile model means for this provider (TTS_MODEL for the OpenAI-compatible endpoint). */
+  defaultModel?(provider: ResolvedTts): string | undefined;
 }
 
 /** Keyed by the speaker's name as the profile spells it. */
@@ -37,7 +39,8 @@ export function resolveVoices(profile: SpeakerProfile, deps: VoiceDeps): VoiceMa
   const voices: VoiceMap = new Map();
   for (const [index, s] of profile.speakers.entries()) {
     const provider = s.tts_provider ? deps.resolveTts(s.tts_provider) : profileProvider;
-    const model = s.tts_model || (provider === profileProvider && profile.tts_model ? profile.tts_model : DEFAULT_TTS_MODELS[provider]);
+    const fallback = deps.defaultModel?.(provider) || DEFAULT_TTS_MODELS[provider];
+    const model = s.tts_model || (provider === profileProvider && profile.tts_model ? profile.tts_model : fallback);
     voices.set(s.name, { speaker: s.name, index, provider, engine: deps.tts(provider), model, voice: s.voice_id, settings: s.settings });
   }
   return voices;

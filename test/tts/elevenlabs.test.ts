@@ -17,7 +17,7 @@ async function setup(fakeOpts: ElevenLabsFakeOptions = {}, engineOpts: Resilienc
   const fake = fakeElevenLabs(fakeOpts);
   const server = await startFakeServer(fake.handler);
   servers.push(server);
-  const config = { openai: { apiKey: undefined, baseUrl: undefined }, elevenlabs: { apiKey: apiKey ?? undefined, baseUrl: server.url } };
+  const config = { tts: { apiKey: undefined, baseUrl: undefined, model: undefined }, elevenlabs: { apiKey: apiKey ?? undefined, baseUrl: server.url } };
   const engine = createTtsEngine("elevenlabs", config, silentLogger, { baseDelayMs: 50, maxDelayMs: 200, timeoutMs: 5000, ...engineOpts });
   return { fake, server, engine, config };
 }

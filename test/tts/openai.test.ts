@@ -18,7 +18,7 @@ async function setup(fakeOpts: OpenAiSpeechFakeOptions = {}, engineOpts: Resilie
   const fake = fakeOpenAiSpeech(fakeOpts);
   const server = await startFakeServer(fake.handler);
   servers.push(server);
-  const config = { openai: { apiKey, baseUrl: `${server.url}/v1` }, elevenlabs: { apiKey: undefined, baseUrl: undefined } };
+  const config = { tts: { apiKey, baseUrl: `${server.url}/v1`, model: undefined }, elevenlabs: { apiKey: undefined, baseUrl: undefined } };
   const engine = createTtsEngine("openai", config, silentLogger, { baseDelayMs: 50, maxDelayMs: 200, timeoutMs: 5000, ...engineOpts });
   return { fake, server, engine, config };
 }

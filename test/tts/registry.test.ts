@@ -4,8 +4,8 @@ import { silentLogger } from "../../src/log.js";
 import { speechCacheKey, speechRequestKey } from "../../src/providers/tts/cache-key.js";
 import { createTtsEngine, resolveTtsProvider } from "../../src/providers/tts/registry.js";
 
-const cfg = (openai: { apiKey?: string; baseUrl?: string } = {}) => ({
-  openai: { apiKey: openai.apiKey, baseUrl: openai.baseUrl },
+const cfg = (tts: { apiKey?: string; baseUrl?: string } = {}) => ({
+  tts: { apiKey: tts.apiKey, baseUrl: tts.baseUrl, model: undefined },
   elevenlabs: { apiKey: undefined, baseUrl: undefined },
 });
 

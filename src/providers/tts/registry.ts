@@ -1,6 +1,6 @@
 // Picks and builds the speech engine for a speaker. Every engine comes wrapped with the
 // per-provider concurrency limit, timeouts and retries (resilient.ts).
-import type { Config } from "../../config.js";
+import { isConfigured, type Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import type { ConcreteTtsProvider, TtsProviderName } from "../../core/enums.js";
 import type { TtsEngine } from "../../core/model.js";
@@ -11,23 +11,24 @@ import { ResilientTtsEngine, type ResilienceOptions } from "./resilient.js";
 
 
 /**
- * "auto" → OpenAI when OPENAI_API_KEY or OPENAI_BASE_URL is set (a compatible server such as
- * Kokoro needs no key), else the built-in offline voices. ElevenLabs is only ever chosen by name.
+ * "auto" → the OpenAI-compatible speech endpoint when one is configured (TTS_API_KEY or
+ * TTS_BASE_URL, else OPENAI_API_KEY or OPENAI_BASE_URL; a server such as Kokoro-FastAPI needs no
+ * key), else the built-in offline voices. ElevenLabs is only ever chosen by name.
  */
-export function resolveTtsProvider(name: TtsProviderName, config: Pick<Config, "openai">): ConcreteTtsProvider {
+export function resolveTtsProvider(name: TtsProviderName, config: Pick<Config, "tts">): ConcreteTtsProvider {
   if (name !== "auto") return name;
-  return config.openai.apiKey || config.openai.baseUrl ? "openai" : "builtin";
+  return isConfigured(config.tts) ? "openai" : "builtin";
 }
 
 /**
  * A ready engine. Limits are per provider (and endpoint) and process, shared by all engines built
  * here: OpenAI 4, ElevenLabs 2, built-in 1–2 (see each engine's `concurrency` for why).
  */
-export function createTtsEngine(provider: ConcreteTtsProvider, config: Pick<Config, "openai" | "elevenlabs">, log: Logger, opts: ResilienceOptions = {}): TtsEngine {
+export function createTtsEngine(provider: ConcreteTtsProvider, config: Pick<Config, "tts" | "elevenlabs">, log: Logger, opts: ResilienceOptions = {}): TtsEngine {
   const child = log.child({ tts: provider });
   switch (provider) {
     case "openai":
-      return new ResilientTtsEngine(new OpenAiTtsEngine(config.openai, child), `openai ${config.openai.baseUrl ?? ""}`, child, opts);
+      return new ResilientTtsEngine(new OpenAiTtsEngine(config.tts, child), `openai ${config.tts.baseUrl ?? ""}`, child, opts);
     case "elevenlabs":
       return new ResilientTtsEngine(new ElevenLabsTtsEngine(config.elevenlabs, child), `elevenlabs ${config.elevenlabs.baseUrl ?? ""}`, child, opts);
     case "builtin":

@@ -1,7 +1,8 @@
-// Picks the script writer for a profile's provider name. "auto" means: a model when one is
-// configured (an OpenAI key, or a base URL of a local compatible server), the offline writer otherwise.
+// Picks the script writer for a profile's provider name. "auto" means: a model when the writer
+// endpoint is configured (LLM_* or OPENAI_*: a key, or a base URL of a local compatible server), the
+// offline writer otherwise.
 import OpenAI from "openai";
-import type { Config } from "../../config.js";
+import { isConfigured, type Config } from "../../config.js";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import type { LlmProviderName, ScriptWriter } from "../../core/model.js";
@@ -11,10 +12,13 @@ import { OpenAiWriter } from "./openai-writer.js";
 /** Local servers (Ollama, LM Studio, vLLM) need no key, but the SDK insists on one. */
 const PLACEHOLDER_KEY = "not-needed";
 
-export function resolveLlmProvider(provider: LlmProviderName, config: Config): "openai" | "builtin" {
+export function resolveLlmProvider(provider: LlmProviderName, config: Pick<Config, "llm">): "openai" | "builtin" {
   if (provider !== "auto") return provider;
-  return config.openai.apiKey || config.openai.baseUrl ? "openai" : "builtin";
+  return isConfigured(config.llm) ? "openai" : "builtin";
 }
+
+/** What a profile's empty model means on the writer endpoint: LLM_MODEL, else OpenAI's small model. */
+export const DEFAULT_LLM_MODEL = "gpt-4o-mini";
 
 export function createWriter(
   provider: LlmProviderName,
@@ -25,14 +29,15 @@ export function createWriter(
 ): ScriptWriter {
   const resolved = resolveLlmProvider(provider, config);
   if (resolved === "builtin") return new OfflineWriter();
-  const { apiKey, baseUrl } = config.openai;
-  if (!apiKey && !baseUrl) {
+  const { apiKey, baseUrl } = config.llm;
+  if (!isConfigured(config.llm)) {
     throw new AppError(
       "provider_auth",
-      'LLM provider "openai" needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local compatible server); set one, or use provider "builtin" or "auto"',
+      'LLM provider "openai" needs LLM_API_KEY or OPENAI_API_KEY (or LLM_BASE_URL / OPENAI_BASE_URL for a local compatible server); set one, or use provider "builtin" or "auto"',
     );
   }
-  if (!model.trim()) throw new AppError("invalid_input", 'model: must name an LLM model when the provider is "openai"', { field: "model" });
+  // A profile may name its model; an empty one means the endpoint's (LLM_MODEL).
+  model = model.trim() || config.llm.model || DEFAULT_LLM_MODEL;
   const client = new OpenAI({
     apiKey: apiKey ?? PLACEHOLDER_KEY,
     // null, not undefined: the config already read OPENAI_BASE_URL, and null selects the SDK's default.
