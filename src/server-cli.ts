@@ -1,6 +1,7 @@
 // `podcast-mcp [serve] [--http [--host H] [--port P]]`: the MCP server. stdio by default (what an
 // MCP client launches); Streamable HTTP with --http. It never runs the pipeline: it validates,
 // writes records, submits jobs and reads state.
+import { STDIO_DEFAULT_MAX_BUFFER_SIZE } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Config } from "./config.js";
 import { createLogger } from "./log.js";
@@ -95,7 +96,18 @@ export async function main(args: string[], config: Config): Promise<number> {
     process.stderr.write(`podcast-mcp listening on ${http.url}/mcp\n`);
     closeTransport = http.close;
   } else {
-    const handle = serveStdio((ctx) => buildMcpServer(deps, hub, ctx.era), { onerror: (err) => log.debug({ err }, "stdio") });
+    const handle = serveStdio((ctx) => buildMcpServer(deps, hub, ctx.era), {
+      onerror: (err) => {
+        // A line over the transport's 10 MiB buffer closes the transport but not stdin: the process
+        // would live on, deaf. There is no request id to answer, so leave, saying why.
+        if (/ReadBuffer exceeded maximum size/.test(err.message)) {
+          log.error({ limitBytes: STDIO_DEFAULT_MAX_BUFFER_SIZE }, "a message from the MCP client was larger than the stdio limit; exiting");
+          process.stderr.write(`podcast-mcp: a message from the MCP client was larger than ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 1024 / 1024} MiB; exiting\n`);
+          process.exitCode = 1;
+          void shutdown("message too large");
+        } else log.debug({ err }, "stdio");
+      },
+    });
     closeTransport = handle.close;
     // The client closing stdin ends the session: exit rather than linger holding a connection.
     process.stdin.once("end", () => void shutdown("stdin closed"));
