@@ -49,7 +49,7 @@ export function createSpeechCache(db: Db, store: ArtifactStore, log: Logger, opt
     let removed = 0;
     while (over > 0) {
       const [rows] = await db
-        .query<[{ id: RecordId; key: string; bytes: number }[]]>("SELECT id, key, bytes FROM tts_cache ORDER BY used ASC LIMIT 100")
+        .query<[{ id: RecordId; key: string; bytes: number; used: unknown }[]]>("SELECT id, key, bytes, used FROM tts_cache ORDER BY used ASC LIMIT 100")
         .collect();
       if (rows.length === 0) break;
       for (const r of rows) {
