@@ -107,13 +107,18 @@ export class ToneEngine implements TtsEngine {
   }
 }
 
+/** A sleep that a cancel cuts short; its listener goes when it ends (a forgotten one per turn was a leak). */
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
+    const onAbort = () => {
       clearTimeout(t);
       reject(Object.assign(new Error("aborted"), { name: "AbortError" }));
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }
 

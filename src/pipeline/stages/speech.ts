@@ -5,6 +5,7 @@
 // The result is a list of clip sources, not clips: a clip lives in the cache and the audio stage
 // loads it when it gets there, so a long episode is never in memory at once. Only a clip the
 // cache could not store is kept in memory.
+import { getMaxListeners, setMaxListeners } from "node:events";
 import { AppError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { heldClip, type ClipSource } from "../audio/clip-source.js";
@@ -101,11 +102,9 @@ export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext)
       }
     }
   };
-  const pools = [...pending.values()].flatMap((queue) => {
-    const engine = queue[0]!.voice.engine;
-    const n = Math.max(1, Math.min(engine.concurrency, queue.length));
-    return Array.from({ length: n }, () => worker(queue));
-  });
+  const sizes = [...pending.values()].map((queue) => Math.max(1, Math.min(queue[0]!.voice.engine.concurrency, queue.length)));
+  allowWaiters(ctx.signal, sizes.reduce((a, b) => a + b, 0));
+  const pools = [...pending.values()].flatMap((queue, i) => Array.from({ length: sizes[i]! }, () => worker(queue)));
   await Promise.all(pools);
   if (failure !== undefined) throw failure;
 
@@ -169,4 +168,16 @@ function labelled(err: unknown, job: Job, total: number): unknown {
     ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
     cause: err,
   });
+}
+
+/**
+ * Each pool worker speaks one turn at a time, and a turn waits on the job's signal in a few places
+ * at once (a provider slot, a retry's sleep, the request's own timeout): a deliberate fan-out, not a
+ * leak. Node warns past 10 listeners; size the limit for this fan-out (measured: the suite's
+ * "11 abort listeners" warning came from a test engine that never removed its own).
+ */
+const WAITS_PER_TURN = 4;
+function allowWaiters(signal: AbortSignal, workers: number): void {
+  const needed = 10 + WAITS_PER_TURN * workers;
+  if (getMaxListeners(signal) < needed) setMaxListeners(needed, signal);
 }

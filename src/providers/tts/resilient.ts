@@ -1,7 +1,6 @@
 // Wraps one provider engine with the process-wide concurrency limit for that provider, a timeout
 // per attempt and retries with backoff that honour Retry-After. Callers (the speech stage) see one
 // TtsEngine and never retry by themselves; what still fails goes up to the job queue.
-import { getMaxListeners, setMaxListeners } from "node:events";
 import type { Logger } from "../../log.js";
 import type { Pcm, SpeechRequest, TtsEngine } from "../../core/model.js";
 import { describeError } from "../../errors.js";
@@ -34,15 +33,6 @@ function sharedLimiter(key: string, n: number): Limiter {
     limiters.set(key, l);
   }
   return l;
-}
-
-/**
- * Every turn of a job waits on the job's one signal (in the limiter queue, in a backoff sleep, in
- * a request), so dozens of abort listeners on it are expected, not a leak: raise Node's warning
- * threshold for that signal instead of printing "possible memory leak" for each episode.
- */
-function allowManyWaiters(signal: AbortSignal) {
-  if (getMaxListeners(signal) < 1000) setMaxListeners(1000, signal);
 }
 
 export class ResilientTtsEngine implements TtsEngine {
@@ -78,7 +68,6 @@ export class ResilientTtsEngine implements TtsEngine {
   }
 
   synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
-    allowManyWaiters(signal);
     // The slot is held per attempt, not across the backoff sleep, so a waiting retry never blocks others.
     return this.retrying(signal, "speech", (s) =>
       this.limiter.run(() => withTimeout((t) => this.inner.synthesize(req, t), this.timeoutMs, s, `${this.provider} speech request`), s),
