@@ -35,7 +35,6 @@ export const turnsSchema = z.object({
   turns: z.array(RawTurnSchema).min(1, "must have at least one turn"),
 });
 
-export type RawTurns = z.infer<typeof turnsSchema>;
 
 /** Strip what strict mode rejects or does not need at the top level. */
 function wire(schema: z.ZodType): Record<string, unknown> {
