@@ -117,7 +117,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     workers,
     startWorker,
     async operator() {
-      const db = await connect({ url: state.url, namespace: "podcast_mcp", database: "main", user: "root", password: state.secret });
+      const where = { url: state.url, namespace: "podcast_mcp", database: "main" };
+      const db = await connect({ ...where, user: "root", password: state.secret });
       operators.push(db);
       return db;
     },
