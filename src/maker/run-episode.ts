@@ -42,12 +42,19 @@ export interface RunControl {
 
 export interface EpisodeRunResult {
   episode_id: string;
+  /** The MP3: its path on the data dir, or its s3://bucket/key when artifacts are in a bucket. */
   audio_file: string;
   duration: number;
 }
 
 export interface EpisodeRunner {
   run(episodeId: string, ctl: RunControl): Promise<EpisodeRunResult>;
+}
+
+/** Where an object of the artifact store is, readable from any machine with its credentials. */
+function objectAddress(config: Config, key: string): string {
+  const a = config.artifacts;
+  return a.kind === "s3" ? `s3://${a.s3.bucket}/${a.s3.prefix}${key}` : key;
 }
 
 /** A folder for a run with no job: unique per process and start. */
@@ -118,7 +125,9 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
           await files.removeRun(ep.id, replaced).catch((err: unknown) => ctl.log.warn({ err }, "could not remove the earlier run's files"));
         }
         await files.dropScratch(ep.id, folder, outDir);
-        const audio = (await files.file(ep.id, folder, "mp3")).localPath ?? result.audioFile;
+        // On a bucket, the run's own file was scratch on this machine and is gone now: name the object.
+        const mp3 = await files.file(ep.id, folder, "mp3");
+        const audio = mp3.localPath ?? objectAddress(config, mp3.key);
         return { episode_id: ep.id, audio_file: audio, duration: result.durationSeconds };
       } catch (err) {
         // Nothing of an unpublished run is worth keeping: the next run starts its own folder.
