@@ -6,7 +6,7 @@
 // still this worker's, and the files go into a folder named after the job and attempt, which only
 // that fenced final write publishes. A stale run's folder is never published and is removed.
 import path from "node:path";
-import { openArtifactStore } from "../artifacts/open.js";
+import { objectAddress, openArtifactStore } from "../artifacts/open.js";
 import { coverPng } from "../artwork/cover.js";
 import type { ArtifactStore } from "../artifacts/types.js";
 import type { Config } from "../config.js";
@@ -49,12 +49,6 @@ export interface EpisodeRunResult {
 
 export interface EpisodeRunner {
   run(episodeId: string, ctl: RunControl): Promise<EpisodeRunResult>;
-}
-
-/** Where an object of the artifact store is, readable from any machine with its credentials. */
-function objectAddress(config: Config, key: string): string {
-  const a = config.artifacts;
-  return a.kind === "s3" ? `s3://${a.s3.bucket}/${a.s3.prefix}${key}` : key;
 }
 
 /** A folder for a run with no job: unique per process and start. */
@@ -127,7 +121,7 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
         await files.dropScratch(ep.id, folder, outDir);
         // On a bucket, the run's own file was scratch on this machine and is gone now: name the object.
         const mp3 = await files.file(ep.id, folder, "mp3");
-        const audio = mp3.localPath ?? objectAddress(config, mp3.key);
+        const audio = mp3.localPath ?? objectAddress(config.artifacts, mp3.key);
         return { episode_id: ep.id, audio_file: audio, duration: result.durationSeconds };
       } catch (err) {
         // Nothing of an unpublished run is worth keeping: the next run starts its own folder.

@@ -11,6 +11,7 @@ import { AppError, invalidInput } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { JobStatus, Queue } from "../queue/index.js";
 import { createDataDirStore } from "../artifacts/data-dir-store.js";
+import { objectAddress } from "../artifacts/open.js";
 import type { ArtifactStore } from "../artifacts/types.js";
 import { EPISODE_FILES, EpisodeFiles, type EpisodeFile, type EpisodeFileKind } from "./artifacts.js";
 import { GENERATE_PODCAST } from "./commands.js";
@@ -266,7 +267,7 @@ export class PodcastService {
 
   /**
    * All of the episode: status, progress and error from its job; audio_file is the MP3's absolute
-   * path on this machine (null until it is written, or when files are on an S3-compatible store).
+   * path on this machine, or its s3://bucket/key when files are in a bucket (null until written).
    */
   async getEpisode(id: string) {
     const ep = await this.#episodes.load(id);
@@ -279,9 +280,15 @@ export class PodcastService {
       job_id: command ?? null,
       progress: job?.progress ?? null,
       error,
-      audio_file: ep.audio_file ? ((await this.#files.file(ep.id, files ?? "", "mp3")).localPath ?? null) : null,
+      audio_file: ep.audio_file ? await this.#audioAddress(ep.id, files ?? "") : null,
       checkpoints: Object.keys(checkpoints ?? {}),
     };
+  }
+
+  /** The MP3's absolute path on this machine, or its s3:// address when files are in a bucket. */
+  async #audioAddress(id: string, folder: string): Promise<string> {
+    const f = await this.#files.file(id, folder, "mp3");
+    return f.localPath ?? objectAddress(this.#config.artifacts, f.key);
   }
 
   /** One of the episode's files on the store; not_found, saying why, until it has been written. */

@@ -199,8 +199,6 @@ describe("a cluster of a DB host, an MCP server and two workers with no shared d
       const ep = await episode(sub.episode_id);
       expect(ep.status).toBe("completed");
       expect(ep.transcript.map((t) => t.text)).toEqual(turns.map((t) => t.text));
-      // No machine's path: the audio is in the bucket, not in anyone's data dir.
-      expect(ep.audio_file).toBeNull();
 
       const mp3 = await audioResource(sub.episode_id);
       const [key] = (await bucketKeys(`episodes/${bare(sub.episode_id)}/`)).filter((k) => k.endsWith("/audio.mp3"));
@@ -208,6 +206,8 @@ describe("a cluster of a DB host, an MCP server and two workers with no shared d
       // The job's result names that object, not a file on the worker's machine.
       const address = `s3://${cluster.s3.bucket}/${S3_PREFIX}/${key}`;
       expect(result).toMatchObject({ episode_id: sub.episode_id, audio_file: address });
+      // The episode names the same object: no machine's path, the audio is in the bucket.
+      expect(ep.audio_file).toBe(address);
 
       const whole = await get(`/episodes/${bare(sub.episode_id)}/audio.mp3`);
       expect(whole.status).toBe(200);
