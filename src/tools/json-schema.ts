@@ -34,7 +34,11 @@ export function inputJsonSchema(schema: z.ZodType): JsonSchema {
  * than an untyped `{}`.
  */
 export function outputJsonSchema(schema: z.ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", unrepresentable: "throw" }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io: "output",
+    unrepresentable: "throw",
+  }) as JsonSchema;
   delete json.$schema;
   return typedOutput(json);
 }
@@ -57,19 +61,29 @@ function portableInput(node: JsonSchema): JsonSchema {
     if (out.maximum === SAFE_INTEGER_BOUND) delete out.maximum;
     if (out.minimum === -SAFE_INTEGER_BOUND) delete out.minimum;
   }
-  if (notes.length) out.description = [String(out.description ?? "").replace(/\.$/, ""), ...notes].filter(Boolean).join(". ");
+  if (notes.length) {
+    out.description = [String(out.description ?? "").replace(/\.$/, ""), ...notes].filter(Boolean).join(". ");
+  }
   if (isSchema(out.items)) out.items = portableInput(out.items);
   if (isSchema(out.properties)) {
-    out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, portableInput(v as JsonSchema)]));
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([k, v]) => [k, portableInput(v as JsonSchema)]),
+    );
   }
   return out;
 }
 
 function typedOutput(node: JsonSchema): JsonSchema {
   const out: JsonSchema = { ...node };
-  if (isSchema(out.additionalProperties) && Object.keys(out.additionalProperties).length === 0) out.additionalProperties = true;
+  if (isSchema(out.additionalProperties) && Object.keys(out.additionalProperties).length === 0) {
+    out.additionalProperties = true;
+  }
   // zod writes record keys as `propertyNames: {type: "string"}`: every JSON key is a string.
-  if (isSchema(out.propertyNames) && out.propertyNames.type === "string" && Object.keys(out.propertyNames).length === 1) {
+  if (
+    isSchema(out.propertyNames) &&
+    out.propertyNames.type === "string" &&
+    Object.keys(out.propertyNames).length === 1
+  ) {
     delete out.propertyNames;
   }
   if (out.type === "integer") {
@@ -79,7 +93,9 @@ function typedOutput(node: JsonSchema): JsonSchema {
   if (isSchema(out.items)) out.items = typedOutput(out.items);
   if (isSchema(out.additionalProperties)) out.additionalProperties = typedOutput(out.additionalProperties);
   if (isSchema(out.properties)) {
-    out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, typedOutput(v as JsonSchema)]));
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties).map(([k, v]) => [k, typedOutput(v as JsonSchema)]),
+    );
   }
   for (const key of ["anyOf", "oneOf", "allOf"] as const) {
     if (Array.isArray(out[key])) out[key] = (out[key] as JsonSchema[]).map(typedOutput);
