@@ -39,7 +39,7 @@ export function buildMcpServer(deps: ServerDeps, hub: SubscriptionHub | undefine
   registerNotebookResources(server, deps, era);
   registerAudioPartResources(server, deps, era);
   registerPlayerResource(server);
-  registerPrompts(server);
+  registerPrompts(server, deps);
   hub?.attach(server, era);
   return server;
 }

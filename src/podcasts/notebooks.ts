@@ -8,17 +8,9 @@ import { MAX_CONTENT_CHARS } from "../sources/index.js";
 import { idText, parseRecordId } from "../core/ids.js";
 import { plain } from "./plain.js";
 import { extractSource, joinTexts, type SourceExposure } from "./sources.js";
-import { SourceInput, parseOrThrow } from "./validation.js";
-import { z } from "zod";
+import { NotebookInput, SourceInput, parseOrThrow } from "./validation.js";
 
 export const MAX_SOURCES_PER_NOTEBOOK = 50;
-
-export const NotebookInput = z
-  .object({
-    name: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-    description: z.string().max(2_000, "must be at most 2000 characters").default(""),
-  })
-  .strict();
 
 export type NotebookSummary = {
   id: string;

@@ -1,14 +1,55 @@
 // Prompts an agent can offer its user: ready-made requests that end in a generate_podcast call.
-import type { McpServer } from "@modelcontextprotocol/server";
+// Their arguments complete (completion/complete): profile names and notebook ids come from the
+// service, so a client can offer what exists instead of a blank field.
+import { completable, type McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import type { PodcastService } from "../podcasts/service.js";
 
-export function registerPrompts(server: McpServer): void {
+export interface PromptDeps {
+  podcasts: Pick<PodcastService, "listProfiles" | "listNotebooks">;
+}
+
+/** MCP allows at most 100 values in one completion answer. */
+const MAX_COMPLETIONS = 100;
+
+/** Episode profile names that start with what was typed (ignoring case), in name order. */
+export async function completeProfile(deps: PromptDeps, typed: string): Promise<string[]> {
+  const { episode_profiles } = await deps.podcasts.listProfiles();
+  const prefix = typed.toLowerCase();
+  return episode_profiles
+    .map((p) => p.name)
+    .filter((n) => n.toLowerCase().startsWith(prefix))
+    .slice(0, MAX_COMPLETIONS);
+}
+
+/**
+ * Notebook ids, newest first, whose id starts with what was typed (with or without "notebook:")
+ * or whose name contains it.
+ */
+export async function completeNotebookId(deps: PromptDeps, typed: string): Promise<string[]> {
+  const needle = typed.toLowerCase();
+  const bareId = (id: string) => id.toLowerCase().replace(/^notebook:/, "");
+  const key = bareId(needle);
+  return (await deps.podcasts.listNotebooks())
+    .filter((nb) => bareId(nb.id).startsWith(key) || nb.name.toLowerCase().includes(needle))
+    .map((nb) => nb.id)
+    .slice(0, MAX_COMPLETIONS);
+}
+
+export function registerPrompts(server: McpServer, deps: PromptDeps): void {
   server.registerPrompt(
     "notebook_to_episode",
     {
       title: "Turn a notebook into an episode",
       description: "Make a podcast episode from every source in a notebook",
-      argsSchema: z.object({ notebook_id: z.string().describe("e.g. notebook:abc123"), profile: z.string().optional().describe("episode profile, default tech_discussion") }),
+      argsSchema: z.object({
+        notebook_id: completable(z.string().describe("e.g. notebook:abc123"), (typed) =>
+          completeNotebookId(deps, typed),
+        ),
+        profile: completable(z.string().describe("episode profile, default tech_discussion"), (typed) =>
+          completeProfile(deps, typed),
+        ).optional(),
+      }),
     },
     ({ notebook_id, profile }) => ({
       messages: [

@@ -1,11 +1,20 @@
 // A tool is data plus one call into a service: name, text for the model, zod schemas, honest
-// annotations and a `run`. `registerTools` turns every thrown AppError into an `isError` result
+// annotations and a `run`. `runTool` is a whole call without MCP (parse, run, shape the result);
+// `registerTools` serves it over MCP and turns every thrown AppError into an `isError` result
 // whose text names the field and the rule, so a bad call never crashes the server.
 import type { McpServer, CallToolResult, ServerContext } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { AppError, errorMessage } from "../errors.js";
+import { parseOrThrow } from "../podcasts/validation.js";
 import type { ToolDeps } from "./deps.js";
+import { inputJsonSchema, outputJsonSchema, withJsonSchema } from "./json-schema.js";
 
+/**
+ * MCP's tool hints, as claims that test/tools/annotations.test.ts checks against what each tool
+ * does: readOnly changes nothing; destructive changes or removes what exists (not only adds);
+ * idempotent changes nothing more when called again with the same arguments; openWorld reaches
+ * past this server's own records (local files, web pages, speech and script providers).
+ */
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
   destructiveHint?: boolean;
@@ -29,7 +38,11 @@ export interface ToolDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = 
   annotations: ToolAnnotations;
   /** Extra tool metadata, e.g. `ui` naming the MCP Apps page that renders the result. */
   _meta?: Record<string, unknown>;
-  run(args: z.output<I>, deps: ToolDeps, call: ToolCallContext): Promise<z.input<O>>;
+  /**
+   * The call. What it returns is parsed with `output` (an internal error if it does not fit), so
+   * the service's own types need not repeat the output schema; each tool's test runs it for real.
+   */
+  run(args: z.output<I>, deps: ToolDeps, call: ToolCallContext): Promise<unknown>;
 }
 
 export function defineTool<I extends z.ZodType, O extends z.ZodType>(def: ToolDef<I, O>): ToolDef<I, O> {
@@ -53,6 +66,22 @@ function progressSender(ctx: ServerContext): ToolCallContext["progress"] {
   };
 }
 
+/**
+ * One call of a tool without MCP: the arguments parsed (invalid_input naming the field), the
+ * service called, the result shaped by the output schema. What `tools/call` runs, and what the
+ * tool tests call.
+ */
+export async function runTool(
+  tool: ToolDef,
+  args: unknown,
+  deps: ToolDeps,
+  call: ToolCallContext,
+): Promise<Record<string, unknown>> {
+  const parsed = parseOrThrow(tool.input, args ?? {});
+  const out = await tool.run(parsed, deps, call);
+  return tool.output.parse(out) as Record<string, unknown>;
+}
+
 export function registerTools(server: McpServer, tools: ToolDef[], deps: ToolDeps): void {
   for (const tool of tools) {
     server.registerTool(
@@ -60,16 +89,15 @@ export function registerTools(server: McpServer, tools: ToolDef[], deps: ToolDep
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
+        inputSchema: withJsonSchema(tool.input, inputJsonSchema(tool.input), "input"),
+        outputSchema: withJsonSchema(tool.output, outputJsonSchema(tool.output), "output"),
         annotations: { title: tool.title, ...tool.annotations },
         ...(tool._meta ? { _meta: tool._meta } : {}),
       },
-      // The SDK has already validated args against `input`; run() still gets the parsed output type.
       (async (args: unknown, ctx: ServerContext): Promise<CallToolResult> => {
         try {
-          const out = await tool.run(args as never, deps, { signal: ctx.mcpReq.signal, progress: progressSender(ctx) });
-          const structured = tool.output.parse(out) as Record<string, unknown>;
+          const call = { signal: ctx.mcpReq.signal, progress: progressSender(ctx) };
+          const structured = await runTool(tool, args, deps, call);
           return { content: [{ type: "text", text: JSON.stringify(structured, null, 2) }], structuredContent: structured };
         } catch (err) {
           if (!(err instanceof AppError) || err.kind === "internal") deps.log.error({ err, tool: tool.name }, "tool failed");

@@ -7,7 +7,7 @@ export const deleteEpisode = defineTool({
   title: "Delete a podcast episode",
   description: "Delete an episode for good: cancels its job if it still runs, removes its record, audio and transcript files.",
   input: z.object({ episode_id: EpisodeId }).strict(),
-  output: z.object({ episode_id: z.string(), deleted: z.boolean() }).passthrough(),
+  output: z.object({ episode_id: z.string(), deleted: z.boolean() }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   run: ({ episode_id }, { podcasts }) => podcasts.deleteEpisode(episode_id),
 });

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { defineTool } from "./define.js";
+import { Submitted } from "./schemas.js";
 import { PLAYER_TOOL_META } from "../player/meta.js";
 import { GenerateInput } from "../podcasts/validation.js";
 
@@ -12,14 +12,7 @@ export const generatePodcast = defineTool({
     "Follow it with get_job_status (wait_seconds lets you wait for a change) or subscribe to podcast://jobs/{job_id}. " +
     "When completed, read podcast://episodes/{episode_id} (and /transcript, /audio). Give exactly one of content, notebook_id, sources or script.",
   input: GenerateInput,
-  output: z.object({
-    job_id: z.string(),
-    status: z.literal("submitted"),
-    message: z.string(),
-    episode_profile: z.string(),
-    episode_name: z.string(),
-    episode_id: z.string(),
-  }),
+  output: Submitted,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   _meta: PLAYER_TOOL_META,
   run: (args, { podcasts }) => podcasts.submitEpisode(args),
