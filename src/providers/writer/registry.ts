@@ -1,5 +1,7 @@
 // Picks the script writer for a profile's provider name. "auto" means: a model when one is
-// configured (an OpenAI key, or a base URL of a local compatible server), the offline writer otherwise.
+// configured (an OpenAI key, or a base URL of a local compatible server); else the model of the MCP
+// client that submitted the episode, when it declared sampling; else the offline writer.
+// "client" is built by the episode's runner (src/maker), which knows the submitting session.
 import OpenAI from "openai";
 import type { Config } from "../../config.js";
 import { AppError } from "../../errors.js";
@@ -11,9 +13,17 @@ import { OpenAiWriter } from "./openai-writer.js";
 /** Local servers (Ollama, LM Studio, vLLM) need no key, but the SDK insists on one. */
 const PLACEHOLDER_KEY = "not-needed";
 
-export function resolveLlmProvider(provider: LlmProviderName, config: Config): "openai" | "builtin" {
+export type ResolvedLlmProvider = Exclude<LlmProviderName, "auto">;
+
+/** `clientSampling`: the MCP client that submitted the episode can be asked (it declared sampling). */
+export function resolveLlmProvider(
+  provider: LlmProviderName,
+  config: Pick<Config, "openai">,
+  opts: { clientSampling?: boolean } = {},
+): ResolvedLlmProvider {
   if (provider !== "auto") return provider;
-  return config.openai.apiKey || config.openai.baseUrl ? "openai" : "builtin";
+  if (config.openai.apiKey || config.openai.baseUrl) return "openai";
+  return opts.clientSampling ? "client" : "builtin";
 }
 
 export function createWriter(
@@ -25,6 +35,12 @@ export function createWriter(
 ): ScriptWriter {
   const resolved = resolveLlmProvider(provider, config);
   if (resolved === "builtin") return new OfflineWriter();
+  if (resolved === "client") {
+    throw new AppError(
+      "invalid_input",
+      'LLM provider "client" asks the model of the MCP client that submitted the episode (MCP sampling); this run has no such client',
+    );
+  }
   const { apiKey, baseUrl } = config.openai;
   if (!apiKey && !baseUrl) {
     throw new AppError(
