@@ -20,6 +20,9 @@ import { openArtifactStore } from "./artifacts/open.js";
 import { startHttpServer } from "./http/app.js";
 import { decideExposure } from "./http/guard.js";
 import { publicBaseUrl } from "./http/public-url.js";
+import { ClientSessions } from "./sampling/sessions.js";
+import { startSamplingResponder } from "./sampling/responder.js";
+import { samplingSettings, type SamplingSettings } from "./sampling/settings.js";
 
 interface ServeArgs {
   http: boolean;
@@ -47,8 +50,10 @@ export function parseServeArgs(args: string[]): ServeArgs {
 export async function main(args: string[], config: Config): Promise<number> {
   const log = createLogger({ level: config.logLevel, file: config.logFile, name: "server" });
   let opts: ServeArgs;
+  let sampling: SamplingSettings;
   try {
     opts = parseServeArgs(args);
+    sampling = samplingSettings();
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
@@ -74,9 +79,12 @@ export async function main(args: string[], config: Config): Promise<number> {
   const artifacts = openArtifactStore(config.artifacts, config.dataDir, log);
   const podcasts = new PodcastService({ db, queue, config, log, checkVoices, artifacts });
   await podcasts.init();
-  const deps: ServerDeps = { podcasts, log };
+  const sessions = new ClientSessions();
+  const deps: ServerDeps = { podcasts, log, sessions };
   const hub = new SubscriptionHub(log);
   const stopLive = await startLiveUpdates(podcasts, hub, log);
+  // Workers' sampling requests for this process's sessions are answered here.
+  const stopSampling = await startSamplingResponder(db, sessions, sampling, log);
 
   let closeTransport: () => Promise<void>;
   if (opts.http) {
@@ -111,6 +119,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     await closeTransport().catch(() => {});
     stopWatchdog();
     await stopLive().catch(() => {});
+    await stopSampling().catch(() => {});
     await db.close().catch(() => {});
     await artifacts.close().catch(() => {});
     resolveDone();
