@@ -1,6 +1,7 @@
 // Prompts an agent can offer its user: ready-made requests that end in a generate_podcast call.
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { registerWriteEpisodeScript } from "./write-episode-script.js";
 
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt(
@@ -46,4 +47,5 @@ export function registerPrompts(server: McpServer): void {
       ],
     }),
   );
+  registerWriteEpisodeScript(server);
 }
