@@ -23,7 +23,12 @@ export interface StdioClient {
 }
 
 /** `model` set: the client declares sampling and answers with it. */
-export async function connectClient(dataDir: string, name: string, env: Record<string, string>, model?: Model): Promise<StdioClient> {
+export async function connectClient(
+  dataDir: string,
+  name: string,
+  env: Record<string, string>,
+  model?: Model,
+): Promise<StdioClient> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI],
@@ -51,7 +56,9 @@ const reply = (value: unknown) => ({
 });
 
 /** What a request asks for: the outline (with its segment count) or one segment (with the speakers). */
-export function requestKind(req: SamplingRequest): { outline: number } | { segment: number; of: number; names: string[] } {
+export function requestKind(
+  req: SamplingRequest,
+): { outline: number } | { segment: number; of: number; names: string[] } {
   const text = req.messages[0]?.content.text ?? "";
   const outline = /Plan the episode as exactly (\d+) segments/.exec(text);
   if (outline) return { outline: Number(outline[1]) };
@@ -67,7 +74,11 @@ export function scriptModel(tag: string): Model {
     const kind = requestKind(req);
     if ("outline" in kind) {
       return reply({
-        segments: Array.from({ length: kind.outline }, (_, i) => ({ name: `${tag} part ${i + 1}`, description: "Bees.", size: "short" })),
+        segments: Array.from({ length: kind.outline }, (_, i) => ({
+          name: `${tag} part ${i + 1}`,
+          description: "Bees.",
+          size: "short",
+        })),
       });
     }
     const [a, b = a] = kind.names as [string, string?];
@@ -91,7 +102,9 @@ export async function finished(client: Client, jobId: string, timeoutMs = 120_00
   const deadline = Date.now() + timeoutMs;
   let job: JobView = { status: "pending", error_message: null, result: null };
   while (Date.now() < deadline) {
-    job = structured<JobView>(await client.callTool({ name: "get_job_status", arguments: { job_id: jobId, wait_seconds: 10 } }));
+    job = structured<JobView>(
+      await client.callTool({ name: "get_job_status", arguments: { job_id: jobId, wait_seconds: 10 } }),
+    );
     if (["completed", "failed", "canceled"].includes(job.status)) return job;
   }
   throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms`);

@@ -35,7 +35,10 @@ it("writes the script with the submitting client's model when no LLM is configur
   const a = await connectClient(dataDir, "sampling-a", ENV, scriptModel("A"));
   clients.push(a);
   const sub = structured<{ job_id: string; episode_id: string; message: string }>(
-    await a.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", content: CONTENT } }),
+    await a.client.callTool({
+      name: "generate_podcast",
+      arguments: { episode_profile: "tech_discussion", content: CONTENT },
+    }),
   );
   expect(sub.message).toMatch(/Your model writes the script through MCP sampling/);
   const job = await finished(a.client, sub.job_id);
@@ -50,7 +53,9 @@ it("writes the script with the submitting client's model when no LLM is configur
     "3",
     "4",
   ]);
-  const ep = structured<Episode>(await a.client.callTool({ name: "get_episode", arguments: { episode_id: sub.episode_id } }));
+  const ep = structured<Episode>(
+    await a.client.callTool({ name: "get_episode", arguments: { episode_id: sub.episode_id } }),
+  );
   expect(ep.writer).toEqual(job.result?.writer);
   expect(ep.submitted_by).toEqual({ client: "sampling-a 1.0.0", sampling: true });
   expect(ep.transcript).toHaveLength(8);
@@ -75,7 +80,10 @@ it("fails after a bounded wait when the submitting session disappears, and retry
   });
   clients.push(b);
   const sub = structured<{ job_id: string; episode_id: string }>(
-    await b.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", content: CONTENT } }),
+    await b.client.callTool({
+      name: "generate_podcast",
+      arguments: { episode_profile: "tech_discussion", content: CONTENT },
+    }),
   );
   await segment2;
   const observer = await connectClient(dataDir, "observer", ENV);
@@ -86,18 +94,24 @@ it("fails after a bounded wait when the submitting session disappears, and retry
   // Nobody fails the request it was holding: the worker stops waiting once the bounds have passed.
   expect(Date.now() - t0).toBeGreaterThanOrEqual(3_000);
   expect(failed.status).toBe("failed");
-  expect(failed.error_message).toMatch(/the MCP session that submitted this episode \(client sampling-b 1\.0\.0\) is gone/);
+  expect(failed.error_message).toMatch(
+    /the MCP session that submitted this episode \(client sampling-b 1\.0\.0\) is gone/,
+  );
   expect(failed.error_message).toMatch(/retry_episode/);
 
   // C (which declares sampling) retries: only the segments not yet written are asked for.
   const c = await connectClient(dataDir, "sampling-c", ENV, scriptModel("C"));
   clients.push(c);
-  const retry = structured<{ job_id: string }>(await c.client.callTool({ name: "retry_episode", arguments: { episode_id: sub.episode_id } }));
+  const retry = structured<{ job_id: string }>(
+    await c.client.callTool({ name: "retry_episode", arguments: { episode_id: sub.episode_id } }),
+  );
   const job = await finished(c.client, retry.job_id);
   expect(job.status).toBe("completed");
   expect(c.asked.map((t) => /Write segment (\d)/.exec(t)?.[1] ?? "outline")).toEqual(["2", "3", "4"]);
   expect(job.result?.writer).toEqual({ outline: "client:sampling-b 1.0.0", transcript: "client:sampling-c 1.0.0" });
-  const ep = structured<Episode>(await c.client.callTool({ name: "get_episode", arguments: { episode_id: sub.episode_id } }));
+  const ep = structured<Episode>(
+    await c.client.callTool({ name: "get_episode", arguments: { episode_id: sub.episode_id } }),
+  );
   expect(ep.transcript.filter((t) => t.segment === 0).every((t) => t.text.startsWith("B "))).toBe(true);
   expect(ep.transcript.filter((t) => t.segment > 0).every((t) => t.text.startsWith("C "))).toBe(true);
   expect(ep.submitted_by).toEqual({ client: "sampling-c 1.0.0", sampling: true });
