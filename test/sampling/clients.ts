@@ -22,12 +22,13 @@ export interface StdioClient {
   close(): Promise<void>;
 }
 
-/** `model` set: the client declares sampling and answers with it. */
+/** `model` set: the client declares sampling and answers with it; `modern`: it speaks 2026-07-28. */
 export async function connectClient(
   dataDir: string,
   name: string,
   env: Record<string, string>,
   model?: Model,
+  opts: { modern?: boolean } = {},
 ): Promise<StdioClient> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -35,7 +36,13 @@ export async function connectClient(
     env: cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, ...env }) as Record<string, string>,
     stderr: "ignore",
   });
-  const client = new Client({ name, version: "1.0.0" }, model ? { capabilities: { sampling: {} } } : {});
+  const client = new Client(
+    { name, version: "1.0.0" },
+    {
+      ...(model ? { capabilities: { sampling: {} } } : {}),
+      ...(opts.modern ? { versionNegotiation: { mode: "auto" as const } } : {}),
+    },
+  );
   const asked: string[] = [];
   if (model) {
     client.setRequestHandler("sampling/createMessage", async (request) => {

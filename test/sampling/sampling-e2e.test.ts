@@ -116,3 +116,16 @@ it("fails after a bounded wait when the submitting session disappears, and retry
   expect(ep.transcript.filter((t) => t.segment > 0).every((t) => t.text.startsWith("C "))).toBe(true);
   expect(ep.submitted_by).toEqual({ client: "sampling-c 1.0.0", sampling: true });
 });
+
+it("does not count on sampling from a 2026-07-28 client, which has no server-to-client requests", async () => {
+  const m = await connectClient(dataDir, "modern-sampler", ENV, scriptModel("M"), { modern: true });
+  clients.push(m);
+  expect(m.client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+  const sub = structured<{ job_id: string; message: string }>(
+    await m.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "solo_expert", content: CONTENT } }),
+  );
+  expect(sub.message).toMatch(/this session did not declare sampling, so the built-in writer/);
+  const job = await finished(m.client, sub.job_id);
+  expect(job.result?.writer).toEqual({ outline: "builtin", transcript: "builtin" });
+  expect(m.asked).toEqual([]);
+});
