@@ -105,7 +105,13 @@ export async function startSamplingResponder(
   await requests
     .removeStale(STALE_MS)
     .catch((err: unknown) => log.debug({ err }, "sampling: stale requests not removed"));
-  const stopWatch = await requests.watch(consider, (id) => inFlight.get(id)?.abort.abort());
+  // Without the LIVE query (a server that refuses it) the poll still answers, a poll interval later.
+  const stopWatch = await requests
+    .watch(consider, (id) => inFlight.get(id)?.abort.abort())
+    .catch((err: unknown) => {
+      log.warn({ err }, "sampling: LIVE query refused; polling only");
+      return async () => {};
+    });
   const timer = setInterval(() => void poll(), settings.pollMs);
   timer.unref();
   const offChange = sessions.onChange(() => void poll());
