@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { parseArtifactsConfig, type ArtifactsConfig } from "./artifacts/config.js";
 import { ConfigError } from "./errors.js";
+import { SAMPLING_POLL_MS, type SamplingSettings } from "./sampling/settings.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -23,6 +24,18 @@ const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const intIn = (min: number, max: number, dflt: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(dflt));
+
+const DURATION = /^\d+(\.\d+)?(ms|s|m|h)?$/;
+/** A duration variable: a number of seconds, or with a unit (250ms, 90s, 10m, 1h). */
+const duration = (dflt: string, note: string, minMs = 0) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(DURATION, `must be a duration such as 30, 90s, 10m or 1h (${note})`)
+      .refine((v) => !DURATION.test(v) || durationMs(v) >= minMs, `must be at least ${minMs} ms`)
+      .default(dflt),
+  );
 
 /** "600" (seconds), "90s", "10m", "1h", "250ms" → milliseconds. */
 function durationMs(text: string): number {
@@ -51,20 +64,10 @@ export const EnvSchema = z.object({
   PODCAST_MCP_LEASE_MS: intIn(200, 3_600_000, 30_000),
   PODCAST_MCP_POLL_MS: intIn(10, 60_000, 1_000),
   PODCAST_MCP_GRACE_MS: intIn(0, 600_000, 10_000),
-  PODCAST_MCP_IDLE_EXIT: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "must be a duration such as 600, 90s, 10m or 1h (0: never)")
-      .default("10m"),
-  ),
-  PODCAST_MCP_WORKER_IDLE_EXIT: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, "must be a duration such as 30, 30s or 2m (0: workers stay)")
-      .default("30s"),
-  ),
+  PODCAST_MCP_IDLE_EXIT: duration("10m", "0: never"),
+  PODCAST_MCP_WORKER_IDLE_EXIT: duration("30s", "0: workers stay"),
+  PODCAST_MCP_SAMPLING_WAIT: duration("60s", "how long a job waits for the session that submitted it", 100),
+  PODCAST_MCP_SAMPLING_TIMEOUT: duration("10m", "how long a client may take to answer one request", 1_000),
   PODCAST_MCP_DEFAULT_PROFILE: z.preprocess(
     emptyToUndefined,
     z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -").default("tech_discussion"),
@@ -112,6 +115,8 @@ export interface Config {
   idleExitMs: number;
   /** The daemon's workers leave after this long with no job and come back when one arrives (0: they stay). */
   workerIdleExitMs: number;
+  /** The sampling path (a client's model writes the script): how long each side waits. */
+  sampling: SamplingSettings;
   /** The episode profile generate_podcast uses when the caller names none. */
   defaultProfile: string;
   httpToken: string | undefined;
@@ -181,6 +186,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     graceMs: e.PODCAST_MCP_GRACE_MS,
     idleExitMs: durationMs(e.PODCAST_MCP_IDLE_EXIT),
     workerIdleExitMs: durationMs(e.PODCAST_MCP_WORKER_IDLE_EXIT),
+    sampling: {
+      claimWaitMs: durationMs(e.PODCAST_MCP_SAMPLING_WAIT),
+      answerTimeoutMs: durationMs(e.PODCAST_MCP_SAMPLING_TIMEOUT),
+      pollMs: SAMPLING_POLL_MS,
+    },
     defaultProfile: e.PODCAST_MCP_DEFAULT_PROFILE,
     httpToken: e.PODCAST_MCP_TOKEN,
     httpSessions: { maxSessions: e.PODCAST_MCP_HTTP_MAX_SESSIONS, idleMs: e.PODCAST_MCP_HTTP_SESSION_IDLE_MS },

@@ -21,6 +21,8 @@ import { openArtifactStore } from "./artifacts/open.js";
 import { startHttpServer } from "./http/app.js";
 import { decideExposure } from "./http/guard.js";
 import { publicBaseUrl } from "./http/public-url.js";
+import { ClientSessions } from "./sampling/sessions.js";
+import { startSamplingResponder } from "./sampling/responder.js";
 
 interface ServeArgs {
   http: boolean;
@@ -48,6 +50,7 @@ export function parseServeArgs(args: string[]): ServeArgs {
 export async function main(args: string[], config: Config): Promise<number> {
   const log = createLogger({ level: config.logLevel, file: config.logFile, name: "server" });
   let opts: ServeArgs;
+  const sampling = config.sampling;
   try {
     opts = parseServeArgs(args);
   } catch (err) {
@@ -75,9 +78,12 @@ export async function main(args: string[], config: Config): Promise<number> {
   const artifacts = openArtifactStore(config.artifacts, config.dataDir, log);
   const podcasts = new PodcastService({ db, queue, config, log, checkVoices, artifacts });
   await podcasts.init();
-  const deps: ServerDeps = { podcasts, log };
+  const sessions = new ClientSessions();
+  const deps: ServerDeps = { podcasts, log, sessions };
   const hub = new SubscriptionHub(log);
   const stopLive = await startLiveUpdates(podcasts, hub, log);
+  // Workers' sampling requests for this process's sessions are answered here.
+  const stopSampling = await startSamplingResponder(db, sessions, sampling, log);
 
   let closeTransport: () => Promise<void>;
   if (opts.http) {
@@ -123,6 +129,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     await closeTransport().catch(() => {});
     stopWatchdog();
     await stopLive().catch(() => {});
+    await stopSampling().catch(() => {});
     await db.close().catch(() => {});
     await artifacts.close().catch(() => {});
     resolveDone();

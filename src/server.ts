@@ -14,6 +14,7 @@ import { registerAudioPartResources } from "./resources/audio-parts.js";
 import { registerPlayerResource } from "./resources/player.js";
 import { registerPrompts } from "./prompts/index.js";
 import type { SubscriptionHub } from "./resources/subscriptions.js";
+import type { ClientSessions } from "./sampling/sessions.js";
 
 const VERSION: string = createRequire(import.meta.url)("../package.json").version;
 
@@ -22,7 +23,11 @@ export const INSTRUCTIONS =
   "Call generate_podcast: it returns a job_id at once. Then call get_job_status with wait_seconds (or subscribe to podcast://jobs/{job_id}) until the status is completed, " +
   "and read podcast://episodes/{episode_id}. A failed or canceled episode resumes with retry_episode without redoing finished work.";
 
-export type ServerDeps = ToolDeps & ResourceDeps;
+export type ServerDeps = ToolDeps &
+  ResourceDeps & {
+    /** This process's MCP sessions, for the sampling path: episodes record who submitted them. */
+    sessions?: ClientSessions | undefined;
+  };
 
 export function buildMcpServer(deps: ServerDeps, hub: SubscriptionHub | undefined, era: "legacy" | "modern"): McpServer {
   const server = new McpServer(
@@ -32,7 +37,9 @@ export function buildMcpServer(deps: ServerDeps, hub: SubscriptionHub | undefine
       instructions: INSTRUCTIONS,
     },
   );
-  registerTools(server, TOOLS, deps);
+  // Tools see the service as this instance's session: what it submits records who submitted it.
+  const submitter = deps.sessions?.attach(server, era);
+  registerTools(server, TOOLS, submitter ? { ...deps, podcasts: deps.podcasts.forSubmitter(submitter) } : deps);
   registerEpisodeResources(server, deps, era);
   registerJobResources(server, deps, era);
   registerProfileResources(server, deps, era);

@@ -14,8 +14,11 @@ export function isFinished(status: string): status is FinishedStatus {
   return (FINISHED_STATUSES as readonly string[]).includes(status);
 }
 
-/** Script writers a profile may name; "auto" resolves at run time (see the providers' registry). */
-export const LLM_PROVIDERS = ["auto", "openai", "builtin"] as const;
+/**
+ * Script writers a profile may name; "auto" resolves at run time (see the providers' registry).
+ * "client": the model of the MCP client that submitted the episode, asked through MCP sampling.
+ */
+export const LLM_PROVIDERS = ["auto", "openai", "builtin", "client"] as const;
 export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
 
 /** Voice providers a profile may name. */

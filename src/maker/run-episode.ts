@@ -22,6 +22,8 @@ import { createSpeechCache } from "../podcasts/speech-cache.js";
 import { createProviders, type Providers } from "../providers/index.js";
 import { voicesForRun } from "../providers/voice-map.js";
 import type { Fence } from "../queue/command.js";
+import { SamplingRequests } from "../sampling/requests.js";
+import { runWriters, type WritersUsed } from "./writers.js";
 
 export interface EpisodeRunDeps {
   db: Db;
@@ -45,6 +47,8 @@ export interface EpisodeRunResult {
   /** The MP3: its path on the data dir, or its s3://bucket/key when artifacts are in a bucket. */
   audio_file: string;
   duration: number;
+  /** Who wrote the script: "builtin", "openai:<model>", "client:<MCP client>", or "script" (given ready). */
+  writer: WritersUsed;
 }
 
 export interface EpisodeRunner {
@@ -61,6 +65,8 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
   const files = new EpisodeFiles(store);
   const providers = deps.providers ?? createProviders(config, deps.log);
   const speechCache = createSpeechCache(db, store, deps.log, { maxBytes: config.cacheMaxMb * 1024 * 1024 });
+  // Writer "client": requests to the submitting MCP session go through the database.
+  const sampling = { requests: new SamplingRequests(db), settings: config.sampling };
   // Where a run's files are made before they go to a store that is not the data dir.
   const scratch = path.join(config.dataDir, "tmp", "runs");
 
@@ -76,6 +82,15 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
         checkpoints: episodes.checkpoints(ep.id, ctl.fence),
         log: ctl.log,
       };
+      const writers = runWriters({
+        episode: ep,
+        jobId: ctl.fence?.jobId,
+        shared: providers.writer,
+        config,
+        checkpoints: ctx.checkpoints,
+        sampling,
+        log: ctl.log,
+      });
       try {
         const result = await runPipeline(
           {
@@ -92,12 +107,13 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
             cover: coverPng(),
           },
           ctx,
-          { ...providers, speechCache, outDir },
+          { ...providers, writer: writers.writer, speechCache, outDir },
         );
         const audioFile = path.relative(outDir, result.audioFile);
         if (audioFile.startsWith("..") || path.isAbsolute(audioFile)) {
           throw new AppError("internal", `the pipeline wrote the audio outside the episode's directory: ${result.audioFile}`);
         }
+        const writer = await writers.used();
         await files.publish(ep.id, folder, outDir);
         published = true;
         const replaced = await episodes.complete(
@@ -111,6 +127,7 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
             chapters: result.chapters,
             loudness: result.loudness,
             stats: result.stats,
+            writer,
           },
           ctl.fence,
         );
@@ -122,7 +139,7 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
         // On a bucket, the run's own file was scratch on this machine and is gone now: name the object.
         const mp3 = await files.file(ep.id, folder, "mp3");
         const audio = mp3.localPath ?? objectAddress(config.artifacts, mp3.key);
-        return { episode_id: ep.id, audio_file: audio, duration: result.durationSeconds };
+        return { episode_id: ep.id, audio_file: audio, duration: result.durationSeconds, writer };
       } catch (err) {
         // Nothing of an unpublished run is worth keeping: the next run starts its own folder.
         await files.dropScratch(ep.id, folder, outDir).catch(() => undefined);

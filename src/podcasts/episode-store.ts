@@ -16,6 +16,7 @@ import type { Chapter, Outline, TimedTurn } from "../core/model.js";
 import type { CheckpointStore } from "../pipeline/types.js";
 import type { Fence } from "../queue/command.js";
 import { fenceClause } from "../queue/lease.js";
+import type { Submitter } from "../sampling/submitter.js";
 import type { PreparedEpisode } from "./prepare-episode.js";
 import { plain } from "./plain.js";
 
@@ -34,6 +35,10 @@ export type EpisodeRecord = PreparedEpisode & {
   chapters?: unknown[];
   loudness?: { integrated: number; truePeak: number };
   stats?: Record<string, number>;
+  /** The MCP session that submitted (or last retried) it; absent for the generate CLI's. */
+  submitted_by?: unknown;
+  /** Which writers wrote its script, once it is made. */
+  writer?: { outline: string; transcript: string };
   checkpoints: Record<string, unknown>;
   created: string;
   updated: string;
@@ -49,6 +54,7 @@ export interface EpisodeResult {
   chapters: Chapter[];
   loudness: { integrated: number; truePeak: number };
   stats: Record<string, number>;
+  writer: { outline: string; transcript: string };
 }
 
 export interface EpisodeRow {
@@ -123,9 +129,20 @@ export class EpisodeStore {
     return new RecordId("episode", randomKey());
   }
 
-  /** The CREATE statement for `prepared` under `$episode`, linked to its job when given. */
-  createStatement(prepared: PreparedEpisode, job?: RecordId): { sql: string; vars: Record<string, unknown> } {
-    const c = { ...clean(prepared), ...(job ? { command: job } : {}), checkpoints: {}, created: new Date(), updated: new Date() };
+  /** The CREATE statement for `prepared` under `$episode`, linked to its job and its submitter when given. */
+  createStatement(
+    prepared: PreparedEpisode,
+    job?: RecordId,
+    submittedBy?: Submitter,
+  ): { sql: string; vars: Record<string, unknown> } {
+    const c = {
+      ...clean(prepared),
+      ...(job ? { command: job } : {}),
+      ...(submittedBy ? { submitted_by: clean(submittedBy) } : {}),
+      checkpoints: {},
+      created: new Date(),
+      updated: new Date(),
+    };
     return { sql: "CREATE $episode CONTENT $episode_content", vars: { episode_content: c } };
   }
 
@@ -201,9 +218,14 @@ export class EpisodeStore {
     return rows?.[0] ? idText(rows[0]) : null;
   }
 
-  /** The statement that points the episode at a new job, for a caller's transaction (retry). */
-  relinkStatement(clearCheckpoints: boolean): string {
-    return `UPDATE $episode SET command = $job${clearCheckpoints ? ", checkpoints = {}" : ""}, updated = time::now()`;
+  /**
+   * The statement that points the episode at a new job, for a caller's transaction (retry); with
+   * `submitter`, the session that retries it becomes the one its writer may ask ($submitted_by).
+   */
+  relinkStatement(clearCheckpoints: boolean, submitter = false): string {
+    const cleared = clearCheckpoints ? ", checkpoints = {}" : "";
+    const by = submitter ? ", submitted_by = $submitted_by" : "";
+    return `UPDATE $episode SET command = $job${cleared}${by}, updated = time::now()`;
   }
 
   async delete(raw: unknown): Promise<void> {
@@ -242,7 +264,7 @@ export class EpisodeStore {
    */
   async complete(raw: unknown, result: EpisodeResult, fence: Fence | undefined): Promise<string | undefined> {
     const set = `files = $r.files, audio_file = $r.audio_file, duration = $r.duration, outline = $r.outline, transcript = $r.transcript,
-      chapters = $r.chapters, loudness = $r.loudness, stats = $r.stats`;
+      chapters = $r.chapters, loudness = $r.loudness, stats = $r.stats, writer = $r.writer`;
     const before = await this.#fencedWrite(this.recordId(raw), fence, set, { r: clean(result) }, "the finished episode", "BEFORE");
     return typeof before.audio_file === "string" ? (typeof before.files === "string" ? before.files : "") : undefined;
   }

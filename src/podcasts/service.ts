@@ -16,7 +16,9 @@ import type { ArtifactStore } from "../artifacts/types.js";
 import { EPISODE_FILES, EpisodeFiles, type EpisodeFile, type EpisodeFileKind } from "./artifacts.js";
 import { GENERATE_PODCAST } from "./commands.js";
 import { EpisodeStore, statusOf, type EpisodeRecord, type EpisodeStatus, type EpisodeSummary } from "./episode-store.js";
-import { describeChoice, prepareEpisode, type VoiceCheck } from "./prepare-episode.js";
+import { describeChoice, prepareEpisode, type PreparedRequest, type VoiceCheck } from "./prepare-episode.js";
+import { submitterOf, type Submitter } from "../sampling/submitter.js";
+import { checkClientWriter, describeWriters, plannedWriters, type Writers } from "../sampling/writer-choice.js";
 import * as notebooks from "./notebooks.js";
 import type { Flat } from "./plain.js";
 import * as profiles from "./profiles.js";
@@ -31,6 +33,8 @@ export interface PodcastServiceDeps {
   checkVoices: VoiceCheck;
   /** Where episode files are (default: the data dir). */
   artifacts?: ArtifactStore;
+  /** The MCP session calling now (see forSubmitter); absent outside MCP. */
+  submitter?: (() => Submitter | undefined) | undefined;
 }
 
 export type { EpisodeStatus, EpisodeSummary };
@@ -62,8 +66,10 @@ export class PodcastService {
   readonly #files: EpisodeFiles;
   readonly #checkVoices: VoiceCheck;
   readonly #episodes: EpisodeStore;
+  readonly #deps: PodcastServiceDeps;
 
   constructor(deps: PodcastServiceDeps) {
+    this.#deps = deps;
     this.#db = deps.db;
     this.#queue = deps.queue;
     this.#config = deps.config;
@@ -71,6 +77,14 @@ export class PodcastService {
     this.#files = new EpisodeFiles(deps.artifacts ?? createDataDirStore(deps.config.dataDir));
     this.#checkVoices = deps.checkVoices;
     this.#episodes = new EpisodeStore(deps.db);
+  }
+
+  /**
+   * The same service for one MCP session: episodes it submits or retries record who did, so their
+   * writer can ask that client's model (writer "client", or "auto" with no LLM configured).
+   */
+  forSubmitter(submitter: () => Submitter | undefined): PodcastService {
+    return new PodcastService({ ...this.#deps, submitter });
   }
 
   /** Seeds the default profiles (only those missing). Run after migrations. */
@@ -131,9 +145,12 @@ export class PodcastService {
    */
   async submitEpisode(input: unknown): Promise<SubmitResult> {
     const prepared = await prepareEpisode(this.#db, this.#config, this.#checkVoices, input);
+    const by = this.#deps.submitter?.();
+    const hasScript = prepared.episode.script !== undefined;
+    checkClientWriter(prepared.episode.episode_profile, hasScript, by);
     const episode = this.#episodes.newId();
     const job = this.#queue.prepare(GENERATE_PODCAST, { episode_id: idText(episode) });
-    const create = this.#episodes.createStatement(prepared.episode, job.id);
+    const create = this.#episodes.createStatement(prepared.episode, job.id, by);
     await writeRetrying(this.#db, `BEGIN TRANSACTION; ${job.sql}; ${create.sql}; COMMIT TRANSACTION;`, { ...job.vars, ...create.vars, episode });
     const episodeId = idText(episode);
     const chose = describeChoice(prepared);
@@ -143,10 +160,22 @@ export class PodcastService {
       status: "submitted",
       message:
         `Episode "${prepared.episode.name}" is queued as job ${job.jobId}${chose}. Follow it with get_job_status ` +
-        `(or subscribe to podcast://jobs/${job.jobId}); when it completes, read podcast://episodes/${episodeId}.`,
+        `(or subscribe to podcast://jobs/${job.jobId}); when it completes, read podcast://episodes/${episodeId}.` +
+        describeWriters(plannedWriters(prepared.episode.episode_profile, hasScript, this.#config, by)),
       episode_profile: prepared.episode.episode_profile.name,
       episode_name: prepared.episode.name,
     };
+  }
+
+  /**
+   * A generate request checked and its content extracted, as submitEpisode would, with nothing
+   * written; and the writers this server would use for it (get_script_brief).
+   */
+  async previewEpisode(input: unknown): Promise<PreparedRequest & { writers: Writers }> {
+    const prepared = await prepareEpisode(this.#db, this.#config, this.#checkVoices, input);
+    const hasScript = prepared.episode.script !== undefined;
+    const writers = plannedWriters(prepared.episode.episode_profile, hasScript, this.#config, this.#deps.submitter?.());
+    return { ...prepared, writers };
   }
 
   async #withEpisode(status: JobStatus): Promise<JobStatusWithEpisode> {
@@ -272,10 +301,13 @@ export class PodcastService {
   async getEpisode(id: string) {
     const ep = await this.#episodes.load(id);
     const job = await this.#jobOf(ep);
-    const { checkpoints, command, files, ...rest } = ep;
+    const { checkpoints, command, files, submitted_by, ...rest } = ep;
     const { status, error } = statusOf(ep, job);
+    const by = submitterOf(submitted_by);
     return {
       ...rest,
+      // The session key is for this server's processes only.
+      ...(by ? { submitted_by: { client: by.client, sampling: by.sampling } } : {}),
       status,
       job_id: command ?? null,
       progress: job?.progress ?? null,
@@ -367,12 +399,16 @@ export class PodcastService {
       const requeued = await this.#queue.requeue(job.job_id);
       return submitted(requeued.job_id, "is queued again (its worker had stopped)");
     }
+    // The session that retries is the one a "client" writer asks from now on.
+    const by = this.#deps.submitter?.();
+    checkClientWriter(ep.episode_profile, ep.script !== undefined, by);
     // One transaction: the new job, and the episode pointed at it (its checkpoints dropped when forced).
     const next = this.#queue.prepare(GENERATE_PODCAST, { episode_id: ep.id });
-    const relink = this.#episodes.relinkStatement(status === "completed");
+    const relink = this.#episodes.relinkStatement(status === "completed", by !== undefined);
     await writeRetrying(this.#db, `BEGIN TRANSACTION; ${next.sql}; ${relink}; COMMIT TRANSACTION;`, {
       ...next.vars,
       episode: parseRecordId("episode", ep.id, "episode_id"),
+      ...(by ? { submitted_by: by } : {}),
     });
     return submitted(next.jobId, status === "completed" ? "is being made again" : "is resumed");
   }

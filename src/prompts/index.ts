@@ -4,6 +4,7 @@
 import { completable, type McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { PodcastService } from "../podcasts/service.js";
+import { registerWriteEpisodeScript } from "./write-episode-script.js";
 
 export interface PromptDeps {
   podcasts: Pick<PodcastService, "listProfiles" | "listNotebooks">;
@@ -87,4 +88,5 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
       ],
     }),
   );
+  registerWriteEpisodeScript(server);
 }

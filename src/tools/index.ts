@@ -1,6 +1,7 @@
 // The menu of tools, in the order an agent meets them.
 import type { ToolDef } from "./define.js";
 import { generatePodcast } from "./generate-podcast.js";
+import { getScriptBrief } from "./get-script-brief.js";
 import { getJobStatus } from "./get-job-status.js";
 import { cancelJob } from "./cancel-job.js";
 import { retryEpisode } from "./retry-episode.js";
@@ -16,6 +17,7 @@ import { listNotebooks } from "./list-notebooks.js";
 
 export const TOOLS: ToolDef[] = [
   generatePodcast,
+  getScriptBrief,
   getJobStatus,
   cancelJob,
   retryEpisode,

@@ -16,7 +16,7 @@ describe("stdio, offline", () => {
     const { tools } = await session.s.client.listTools();
     const names = tools.map((t) => t.name).sort();
     expect(names).toEqual(
-      ["add_source", "cancel_job", "create_notebook", "delete_episode", "generate_podcast", "get_episode", "get_job_status", "list_episodes", "list_notebooks", "list_profiles", "retry_episode", "save_episode_profile", "save_speaker_profile"].sort(),
+      ["add_source", "cancel_job", "create_notebook", "delete_episode", "generate_podcast", "get_episode", "get_script_brief", "get_job_status", "list_episodes", "list_notebooks", "list_profiles", "retry_episode", "save_episode_profile", "save_speaker_profile"].sort(),
     );
     const status = tools.find((t) => t.name === "get_job_status")!;
     expect(status.annotations?.readOnlyHint).toBe(true);

@@ -18,6 +18,7 @@ const result = (files: string): EpisodeResult => ({
   chapters: [{ title: "Only", start: 0, end: 12.5 }],
   loudness: { integrated: -16, truePeak: -1.5 },
   stats: { turns: 1, synthesized: 1, cached: 0 },
+  writer: { outline: "script", transcript: "script" },
 });
 
 describe("fenced episode writes", () => {

@@ -100,6 +100,7 @@ const SCENARIOS: Record<string, Scenario> = {
     }),
   },
   list_notebooks: { arrange: async () => ({}) },
+  get_script_brief: { arrange: async () => ({ content: "# Tides\n\nThe moon pulls the sea." }) },
 };
 
 /** Tools that reach past this server's records, and how (see the header). */
@@ -108,6 +109,7 @@ const OPEN_WORLD: Record<string, string> = {
   retry_episode: "its job calls script and speech providers",
   add_source: "reads the file or web page it is given",
   save_speaker_profile: "checks the voices with the speech provider",
+  get_script_brief: "reads the files and web pages it is given",
 };
 
 describe("annotations say what each tool does", () => {
