@@ -6,26 +6,12 @@ import { createConsoleLogger, plainLogText } from "../../src/cli/plain-log.js";
 import { createStatusLine, createStyle, fitWidth, type OutStream } from "../../src/cli/terminal.js";
 import { formatClock, formatSeconds, TimeLeft } from "../../src/cli/time-left.js";
 import { createProgressBar, progressText } from "../../src/maker/progress-bar.js";
+import { screen } from "./screen.js";
 
 /** A stream that records what was written; a terminal of `columns` when `tty`. */
 function fakeStream(tty: boolean, columns = 60): OutStream & { text: string } {
   const s = { text: "", isTTY: tty, columns, write: (t: string) => ((s.text += t), true) };
   return s;
-}
-
-/** What a terminal would show: each \r starts the line again and \x1b[K clears the rest of it. */
-function screen(text: string): string[] {
-  const lines: string[] = [];
-  let current = "";
-  for (const part of text.split(/(\r|\n|\x1b\[K)/)) {
-    if (part === "\r" || part === "\x1b[K") current = part === "\r" ? "" : current;
-    else if (part === "\n") {
-      lines.push(current);
-      current = "";
-    } else current += part;
-  }
-  if (current) lines.push(current);
-  return lines;
 }
 
 describe("the status line", () => {
@@ -39,7 +25,9 @@ describe("the status line", () => {
     line.print("done");
     expect(screen(out.text)).toEqual(["warning: something", "done"]);
     // The live line was drawn again after the warning, then removed.
-    expect(out.text).toBe("\r\x1b[Kspeech 10%\r\x1b[Kspeech 20%\r\x1b[Kwarning: something\n\r\x1b[Kspeech 20%\r\x1b[K\r\x1b[Kdone\n");
+    expect(out.text).toBe(
+      "\r\x1b[Kspeech 10%\r\x1b[Kspeech 20%\r\x1b[Kwarning: something\n\r\x1b[Kspeech 20%\r\x1b[K\r\x1b[Kdone\n",
+    );
   });
 
   it("elsewhere: only the lines that stay, with no escape codes", () => {
@@ -75,7 +63,8 @@ describe("the progress bar", () => {
     for (let i = 1; i <= 3; i++) bar.update(0.4 + (0.5 * i) / 3, "speech", `spoke turn ${i}/3`);
     bar.update(0.9, "audio", "assembling the episode");
     bar.done("done: 0:30 of audio in 5 s");
-    expect(out.text).toBe("content: checking content\nspeech: speaking 3 turns\naudio: assembling the episode\ndone: 0:30 of audio in 5 s\n");
+    const lines = ["content: checking content", "speech: speaking 3 turns", "audio: assembling the episode"];
+    expect(out.text).toBe(`${[...lines, "done: 0:30 of audio in 5 s"].join("\n")}\n`);
   });
 
   it("on a terminal: stage, bar, turn count and time left on one live line, at most 10 redraws a second", () => {
@@ -119,20 +108,28 @@ describe("time left", () => {
 
 describe("logs", () => {
   it("warnings and errors read as sentences, with why and the error's message", () => {
-    expect(plainLogText({ level: 40, msg: "built-in voices speak English only" })).toBe("warning: built-in voices speak English only");
-    expect(plainLogText({ level: 40, msg: "openai speech failed; retrying", attempt: 2, delayMs: 1500, err: "429 Too Many Requests" })).toBe(
-      "warning: openai speech failed; retrying (attempt 2, next try in 1.5 s): 429 Too Many Requests",
+    expect(plainLogText({ level: 40, msg: "built-in voices speak English only" })).toBe(
+      "warning: built-in voices speak English only",
     );
-    expect(plainLogText({ level: 50, msg: "worker could not start", err: { type: "Error", message: "ENOENT", stack: "…" } })).toBe(
-      "error: worker could not start: ENOENT",
-    );
+    expect(
+      plainLogText({
+        level: 40,
+        msg: "openai speech failed; retrying",
+        attempt: 2,
+        delayMs: 1500,
+        err: "429 Too Many Requests",
+      }),
+    ).toBe("warning: openai speech failed; retrying (attempt 2, next try in 1.5 s): 429 Too Many Requests");
+    expect(
+      plainLogText({ level: 50, msg: "worker could not start", err: { type: "Error", message: "ENOENT", stack: "…" } }),
+    ).toBe("error: worker could not start: ENOENT");
     expect(plainLogText({ level: 40, msg: "a worker died; its jobs were handed back", cause: "signal SIGKILL" })).toBe(
       "warning: a worker died; its jobs were handed back (signal SIGKILL)",
     );
     expect(plainLogText({ level: 30, msg: "speech: done" })).toBeUndefined();
   });
 
-  it("a command's logger prints warnings in words unless logs were asked for; asked, JSON through the same line", () => {
+  it("a command's logger: warnings in words unless logs were asked for; asked, JSON through the same line", () => {
     const config = { logLevel: "info" as const, logFile: undefined };
     const quiet = fakeStream(false);
     const plain = createConsoleLogger({ config, name: "t", line: createStatusLine(quiet), env: {} });
@@ -142,7 +139,13 @@ describe("logs", () => {
     expect(quiet.text).toBe("warning: speech cache: clip not stored: disk full\nwarning: pipeline: stopped\n");
 
     const skipped = fakeStream(false);
-    const skipping = createConsoleLogger({ config, name: "t", line: createStatusLine(skipped), env: {}, skip: (r) => r.msg === "pipeline: stopped" });
+    const skipping = createConsoleLogger({
+      config,
+      name: "t",
+      line: createStatusLine(skipped),
+      env: {},
+      skip: (r) => r.msg === "pipeline: stopped",
+    });
     skipping.warn("pipeline: stopped");
     expect(skipped.text).toBe("");
 
