@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pidAlive } from "../../src/db/index.js";
 import { readDaemonState } from "../../src/worker/daemon.js";
-import { cleanEnv, CLI, spawnCli, stopAll, stopProc, tmpDataDir, track, waitFor } from "../helpers/procs.js";
+import { cleanEnv, CLI, ROOT, spawnCli, stopAll, stopProc, tmpDataDir, track, waitFor } from "../helpers/procs.js";
 import { frames, screen } from "./screen.js";
 
 const daemonDirs: string[] = [];
@@ -80,6 +80,20 @@ describe("on a terminal", () => {
       "warning: built-in voices speak English only; this text will be read with English pronunciation",
       expect.stringMatching(/^done: 0:\d\d of audio in \d+ s \(episode:\w+\)$/),
     ]);
+  });
+
+  it("generate, Ctrl-C in speech: the live line gives way to one line saying so, exit 130, stdout empty", {
+    timeout: 180_000,
+  }, async () => {
+    const dataDir = tmpDataDir();
+    const out = path.join(dataDir, "stdout.txt");
+    const prose = path.join(ROOT, "test", "fixtures", "prose.md"); // 22 turns: speech lasts seconds
+    const run = onTerminal(["generate", prose, "--data-dir", dataDir], { stdoutFile: out });
+    await waitFor(() => frames(run.output()).some((f) => / spoke turn \d+\/\d+/.test(f)), 120_000);
+    run.child.stdin?.write("\x03"); // typed on the terminal: SIGINT to the foreground process
+    expect(await run.exited, run.output()).toBe(130);
+    expect(readFileSync(out, "utf8")).toBe("");
+    expect(screen(run.output()).filter(Boolean).at(-1)).toBe("podcast-mcp generate: canceled during speech");
   });
 
   it("generate --log-level info: JSON log lines above the live line; stdout still the path alone", {
