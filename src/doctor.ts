@@ -1,45 +1,82 @@
 // `podcast-mcp doctor`: what this install would use, and whether each part answers. Read-only:
-// it never starts the daemon and never calls a paid API except to list voices when a key is set.
+// it never starts the daemon, calls no paid API and opens no store; with a local daemon running it
+// sends one query to its DB host, and it speaks one sentence with the built-in voice (free, offline).
+// One line per check on stderr; on a terminal, the check under way is shown while it runs.
+import { parseFlags } from "./cli/args.js";
+import { createStatusLine, createStyle } from "./cli/terminal.js";
+import { usageError } from "./cli/usage.js";
 import type { Config } from "./config.js";
 import { readHostState, connectFromConfig } from "./db/index.js";
-import { silentLogger } from "./log.js";
+import { errorMessage } from "./errors.js";
+import { logsRequested, silentLogger } from "./log.js";
 
 type Check = { name: string; ok: boolean; detail: string };
 
-export async function main(_args: string[], config: Config): Promise<number> {
-  const checks: Check[] = [];
-  checks.push({ name: "config", ok: true, detail: `data dir ${config.dataDir}` });
-  if (config.surrealUrl) {
-    checks.push({ name: "database", ok: true, detail: `SURREAL_URL ${config.surrealUrl.replace(/\/\/[^@/]*@/, "//***@")}` });
-  } else {
-    const state = await readHostState(config.dataDir);
-    checks.push({ name: "local daemon", ok: true, detail: state ? `DB host pid ${state.pid} on 127.0.0.1:${state.port}` : "not running (the MCP server starts it on demand)" });
+/** Where log lines go with this config and environment (src/cli/plain-log.ts decides the same way). */
+function logsDetail(config: Config): string {
+  if (config.logFile) return `JSON at level ${config.logLevel} to ${config.logFile}`;
+  if (logsRequested()) return `JSON at level ${config.logLevel} on stderr`;
+  return "commands on a terminal print warnings in words; --log-level, LOG_LEVEL or LOG_FILE turn logs on";
+}
+
+export async function main(args: string[], config: Config): Promise<number> {
+  try {
+    parseFlags("doctor", args, {});
+  } catch (err) {
+    process.stderr.write(usageError("doctor", errorMessage(err)));
+    return 2;
   }
-  if (config.surrealUrl || (await readHostState(config.dataDir))) {
+  const line = createStatusLine(process.stderr);
+  const style = createStyle(line.terminal);
+  let failed = 0;
+  const report = (c: Check) => {
+    if (!c.ok) failed++;
+    line.clear();
+    line.print(`${c.ok ? style.ok("ok  ") : style.bad("FAIL")}  ${c.name.padEnd(22)} ${c.detail}`);
+  };
+  const checking = (what: string) => line.show(`checking ${what}…`);
+
+  report({ name: "config", ok: true, detail: `data dir ${config.dataDir}` });
+  report({ name: "logs", ok: true, detail: logsDetail(config) });
+  const host = config.surrealUrl ? undefined : await readHostState(config.dataDir);
+  if (config.surrealUrl) {
+    report({ name: "database", ok: true, detail: `SURREAL_URL ${config.surrealUrl.replace(/\/\/[^@/]*@/, "//***@")}` });
+  } else {
+    const running = host && `DB host pid ${host.pid} on 127.0.0.1:${host.port}`;
+    report({ name: "local daemon", ok: true, detail: running || "not running (the MCP server starts it on demand)" });
+  }
+  if (config.surrealUrl || host) {
+    checking("the database");
     try {
       const db = await connectFromConfig(config, { waitMs: 2000 });
       const t0 = performance.now();
       await db.query("RETURN 1");
-      checks.push({ name: "database query", ok: true, detail: `${(performance.now() - t0).toFixed(1)} ms round trip` });
+      report({ name: "database query", ok: true, detail: `${(performance.now() - t0).toFixed(1)} ms round trip` });
       await db.close();
     } catch (err) {
-      checks.push({ name: "database query", ok: false, detail: (err as Error).message });
+      report({ name: "database query", ok: false, detail: errorMessage(err) });
     }
   }
-  const llm = config.openai.apiKey || config.openai.baseUrl ? `OpenAI-compatible (${config.openai.baseUrl ?? "api.openai.com"})` : "built-in offline writer (no OPENAI_API_KEY / OPENAI_BASE_URL)";
-  checks.push({ name: "script writer (auto)", ok: true, detail: llm });
-  const tts = config.openai.apiKey || config.openai.baseUrl ? "OpenAI-compatible TTS" : "built-in Flite voices (slt, rms, awb)";
-  checks.push({ name: "voices (auto)", ok: true, detail: `${tts}${config.elevenlabs.apiKey ? "; ElevenLabs key set" : ""}` });
+  const remote = Boolean(config.openai.apiKey || config.openai.baseUrl);
+  const llm = remote
+    ? `OpenAI-compatible (${config.openai.baseUrl ?? "api.openai.com"})`
+    : "built-in offline writer (no OPENAI_API_KEY / OPENAI_BASE_URL)";
+  report({ name: "script writer (auto)", ok: true, detail: llm });
+  const tts = remote ? "OpenAI-compatible TTS" : "built-in Flite voices (slt, rms, awb)";
+  const elevenlabs = config.elevenlabs.apiKey ? "; ElevenLabs key set" : "";
+  report({ name: "voices (auto)", ok: true, detail: `${tts}${elevenlabs}` });
+  checking("the built-in voice");
   try {
     // The offline voice is free to try: speak one short sentence.
     const { BuiltinTtsEngine } = await import("./providers/tts/builtin.js");
     const t0 = performance.now();
-    const pcm = await new BuiltinTtsEngine(silentLogger).synthesize({ text: "Hello from podcast-mcp.", voice: "slt", model: "", language: "en" }, new AbortController().signal);
+    const request = { text: "Hello from podcast-mcp.", voice: "slt", model: "", language: "en" };
+    const pcm = await new BuiltinTtsEngine(silentLogger).synthesize(request, new AbortController().signal);
     const seconds = pcm.samples.length / pcm.sampleRate;
-    checks.push({ name: "built-in voice", ok: seconds > 0.5, detail: `spoke ${seconds.toFixed(1)} s of audio in ${(performance.now() - t0).toFixed(0)} ms` });
+    const ms = (performance.now() - t0).toFixed(0);
+    report({ name: "built-in voice", ok: seconds > 0.5, detail: `spoke ${seconds.toFixed(1)} s of audio in ${ms} ms` });
   } catch (err) {
-    checks.push({ name: "built-in voice", ok: false, detail: (err as Error).message });
+    report({ name: "built-in voice", ok: false, detail: errorMessage(err) });
   }
-  for (const c of checks) process.stderr.write(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(22)} ${c.detail}\n`);
-  return checks.every((c) => c.ok) ? 0 : 1;
+  return failed === 0 ? 0 : 1;
 }

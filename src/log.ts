@@ -8,7 +8,7 @@ import { pino, type DestinationStream, type Logger } from "pino";
 export type { Logger };
 
 /** stderr, synchronously (lines are not lost when the process exits), and never throwing. */
-const stderr: DestinationStream = {
+export const stderrDestination: DestinationStream = {
   write(line: string) {
     try {
       writeSync(2, line);
@@ -18,15 +18,26 @@ const stderr: DestinationStream = {
   },
 };
 
+/** A log file, created with its folder; a write error is dropped like one on stderr. */
+export function fileDestination(file: string): DestinationStream {
+  const dest = pino.destination({ dest: file, mkdir: true, sync: false });
+  // An asynchronous destination reports write errors as events: without a listener they would crash.
+  dest.on("error", () => undefined);
+  return dest;
+}
+
 export function createLogger(opts: { level?: string; file?: string | undefined; name?: string } = {}): Logger {
-  let dest: DestinationStream = stderr;
-  if (opts.file) {
-    const file = pino.destination({ dest: opts.file, mkdir: true, sync: false });
-    // An asynchronous destination reports write errors as events: without a listener they would crash.
-    file.on("error", () => undefined);
-    dest = file;
-  }
+  const dest = opts.file ? fileDestination(opts.file) : stderrDestination;
   return pino({ level: opts.level ?? "info", name: opts.name ?? "podcast-mcp", base: { pid: process.pid } }, dest);
+}
+
+/**
+ * Whoever started the process asked for logs: LOG_LEVEL (the CLI's --log-level sets it too, so a
+ * daemon's workers inherit it) or LOG_FILE. Commands a person runs on a terminal print plain words
+ * instead, unless asked; the level's default ("info") alone is not a request.
+ */
+export function logsRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.LOG_LEVEL?.trim() || env.LOG_FILE?.trim());
 }
 
 /** A logger that drops everything: for library use and tests that do not care. */

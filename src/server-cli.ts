@@ -6,6 +6,7 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { AppError } from "./errors.js";
+import { parseFlags, wholeNumber } from "./cli/args.js";
 import { connectOrStartDaemon, watchLocalDaemon } from "./daemon-client.js";
 import { migrate } from "./db/index.js";
 import { MIGRATIONS } from "./schema.js";
@@ -31,20 +32,15 @@ interface ServeArgs {
 }
 
 export function parseServeArgs(args: string[]): ServeArgs {
-  const out: ServeArgs = { http: false, host: "127.0.0.1", port: 3333 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--http") out.http = true;
-    else if (a === "--stdio") out.http = false;
-    else if (a === "--host") out.host = args[++i] ?? "";
-    else if (a === "--port") {
-      const p = Number(args[++i]);
-      if (!Number.isInteger(p) || p < 0 || p > 65535) throw new AppError("invalid_input", "--port: must be a whole number from 0 to 65535");
-      out.port = p;
-    } else throw new AppError("invalid_input", `unknown option for serve: ${a}`);
-  }
-  if (!out.host) throw new AppError("invalid_input", "--host: must name an address");
-  return out;
+  const { values } = parseFlags("serve", args, {
+    http: { type: "boolean" },
+    stdio: { type: "boolean" },
+    host: { type: "string" },
+    port: { type: "string" },
+  });
+  if (values.http && values.stdio) throw new AppError("invalid_input", "--http and --stdio: choose one");
+  const port = wholeNumber("--port", values.port, 0, 65535) ?? 3333;
+  return { http: values.http ?? false, host: values.host ?? "127.0.0.1", port };
 }
 
 export async function main(args: string[], config: Config): Promise<number> {

@@ -4,10 +4,14 @@
 // carries the MP3 path and nothing else, so `mpv "$(podcast-mcp generate notes.md)"` works.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { parseFlags } from "../cli/args.js";
+import { createConsoleLogger } from "../cli/plain-log.js";
+import { createStatusLine, createStyle } from "../cli/terminal.js";
+import { formatClock, formatSeconds } from "../cli/time-left.js";
+import { usageError } from "../cli/usage.js";
 import type { Config } from "../config.js";
 import { connect, connectFromConfig, migrate, readHostState, type Db } from "../db/index.js";
 import { AppError, errorKind, errorMessage } from "../errors.js";
-import { createLogger } from "../log.js";
 import { EpisodeStore } from "../podcasts/episode-store.js";
 import { prepareEpisode } from "../podcasts/prepare-episode.js";
 import { seedProfiles } from "../podcasts/seed.js";
@@ -17,20 +21,6 @@ import { MIGRATIONS } from "../schema.js";
 import { createProgressBar } from "./progress-bar.js";
 import { createEpisodeRunner } from "./run-episode.js";
 
-const USAGE = `Usage: podcast-mcp generate <file|text|url>... [options]
-
-Makes one episode in this process and prints the MP3's path on stdout.
-Each argument is a source: an existing file (.txt, .md, .html, .pdf, .docx, .epub), an http(s) URL, or literal text.
-
-Options:
-  --profile NAME     episode profile (default: PODCAST_MCP_DEFAULT_PROFILE, tech_discussion)
-  --speakers NAME    speaker profile (default: the episode profile's)
-  --name TITLE       episode title (default: the first source's title or first words)
-  --briefing TEXT    extra instructions added to the profile's briefing
-  --language TAG     BCP 47 language (default: the profile's)
-  --data-dir DIR     where the database and episodes live
-`;
-
 export interface GenerateArgs {
   sources: SourceInput[];
   profile: string | undefined;
@@ -38,8 +28,15 @@ export interface GenerateArgs {
   name: string | undefined;
   briefing: string | undefined;
   language: string | undefined;
-  help: boolean;
 }
+
+const FLAGS = {
+  profile: { type: "string" },
+  speakers: { type: "string" },
+  name: { type: "string" },
+  briefing: { type: "string" },
+  language: { type: "string" },
+} as const;
 
 /** An existing file → file source; http(s):// → URL; anything else → literal text. */
 export function classifySource(arg: string, cwd = process.cwd()): SourceInput {
@@ -49,27 +46,17 @@ export function classifySource(arg: string, cwd = process.cwd()): SourceInput {
   return { text: arg };
 }
 
-export function parseGenerateArgs(args: string[]): GenerateArgs {
-  const out: GenerateArgs = { sources: [], profile: undefined, speakers: undefined, name: undefined, briefing: undefined, language: undefined, help: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === "") throw new AppError("invalid_input", `${flag}: needs a value`, { field: flag });
-      return v;
-    };
-    if (flag === "--help" || flag === "-h") out.help = true;
-    else if (flag === "--profile") out.profile = value();
-    else if (flag === "--speakers") out.speakers = value();
-    else if (flag === "--name") out.name = value();
-    else if (flag === "--briefing") out.briefing = value();
-    else if (flag === "--language") out.language = value();
-    else if (flag === "--") out.sources.push(...args.splice(i + 1).map((x) => classifySource(x)));
-    else if (flag.startsWith("--")) throw new AppError("invalid_input", `unknown option for generate: ${flag}`, { field: flag });
-    else out.sources.push(classifySource(a));
-  }
-  return out;
+/** The command's arguments (--help is answered by cli.ts before this runs); throws invalid_input. */
+export function parseGenerateArgs(args: string[], cwd = process.cwd()): GenerateArgs {
+  const { values, positionals } = parseFlags("generate", args, FLAGS, { positionals: true });
+  return {
+    sources: positionals.map((a) => classifySource(a, cwd)),
+    profile: values.profile,
+    speakers: values.speakers,
+    name: values.name,
+    briefing: values.briefing,
+    language: values.language,
+  };
 }
 
 /** The local host when one runs (it holds the store's lock), SURREAL_URL when set, else the embedded store. */
@@ -78,31 +65,41 @@ async function openDb(config: Config): Promise<Db> {
   return connect({ url: `rocksdb://${path.join(config.dataDir, "db")}`, namespace: config.namespace, database: config.database });
 }
 
+/** The warning the pipeline logs as it stops: the error that stopped it is this command's last line. */
+const PIPELINE_STOPPED = "pipeline: stopped";
+
+/** Exit codes: 2 for what the person can fix in the command line or input, 130 for Ctrl-C. */
+function exitCode(err: unknown): number {
+  const kind = errorKind(err);
+  return kind === "canceled" ? 130 : kind === "invalid_input" || kind === "not_found" ? 2 : 1;
+}
+
 export async function main(args: string[], config: Config): Promise<number> {
   let parsed: GenerateArgs;
   try {
     parsed = parseGenerateArgs(args);
   } catch (err) {
-    process.stderr.write(`podcast-mcp generate: ${errorMessage(err)}\n\n${USAGE}`);
+    process.stderr.write(usageError("generate", errorMessage(err)));
     return 2;
   }
-  if (parsed.help) {
-    process.stderr.write(USAGE);
-    return 0;
-  }
   if (parsed.sources.length === 0) {
-    process.stderr.write(`podcast-mcp generate: give at least one source (a file, a URL or text)\n\n${USAGE}`);
+    process.stderr.write(usageError("generate", "give at least one source (a file, a URL or text)"));
     return 2;
   }
 
-  const log = createLogger({ level: config.logLevel, file: config.logFile, name: "generate" });
+  const started = Date.now();
+  const line = createStatusLine(process.stderr);
+  const style = createStyle(line.terminal);
+  const log = createConsoleLogger({ config, name: "generate", line, style, skip: (r) => r.msg === PIPELINE_STOPPED });
   const abort = new AbortController();
   const onSignal = () => abort.abort(new AppError("canceled", "interrupted"));
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const bar = createProgressBar();
+  const bar = createProgressBar(line);
   let db: Db | undefined;
   try {
+    const count = parsed.sources.length;
+    bar.update(0, "sources", `reading ${count === 1 ? "the source" : `${count} sources`}`);
     db = await openDb(config);
     await migrate(db, MIGRATIONS);
     await seedProfiles(db);
@@ -115,16 +112,24 @@ export async function main(args: string[], config: Config): Promise<number> {
       ...(parsed.briefing ? { briefing_suffix: parsed.briefing } : {}),
       ...(parsed.language ? { language: parsed.language } : {}),
     });
-    const id = await new EpisodeStore(db).create(prepared.episode);
+    const ep = prepared.episode;
+    const speakers = ep.speaker_profile.speakers.map((s) => s.name).join(", ");
+    const profile = `${ep.episode_profile.name}${prepared.defaultProfile ? " (the default profile)" : ""}`;
+    line.print(`"${ep.name}": ${profile}, spoken by ${speakers}`);
+    const id = await new EpisodeStore(db).create(ep);
     const runner = createEpisodeRunner({ db, config, log, providers });
-    const result = await runner.run(String(id.id), { signal: abort.signal, progress: (f, stage, msg) => bar.update(f, stage, msg), log });
-    bar.done(`done: ${result.duration.toFixed(1)} s episode ${result.episode_id}`);
+    const progress = (f: number, stage: string, msg: string) => bar.update(f, stage, msg);
+    const result = await runner.run(String(id.id), { signal: abort.signal, progress, log });
+    const took = formatSeconds((Date.now() - started) / 1000);
+    bar.done(`${style.ok("done")}: ${formatClock(result.duration)} of audio in ${took} (${result.episode_id})`);
     process.stdout.write(`${result.audio_file}\n`);
     return 0;
   } catch (err) {
-    const kind = errorKind(err);
-    bar.done(`podcast-mcp generate: ${kind === "internal" && !(err instanceof AppError) ? (err as Error).stack ?? errorMessage(err) : errorMessage(err)}`);
-    return kind === "canceled" ? 130 : kind === "invalid_input" || kind === "not_found" ? 2 : 1;
+    // An AppError's message is written for a person; anything else is a bug, worth its stack.
+    const bug = errorKind(err) === "internal" && !(err instanceof AppError) && err instanceof Error;
+    const text = bug ? (err.stack ?? err.message) : errorMessage(err);
+    bar.done(`${style.bad("podcast-mcp generate")}: ${text}`);
+    return exitCode(err);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

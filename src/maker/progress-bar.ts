@@ -1,39 +1,65 @@
-// Progress of one episode on stderr: a bar redrawn in place on a terminal, plain lines otherwise
-// (logs, CI), so piping stderr to a file does not fill it with carriage returns.
+// Progress of one episode on stderr. On a terminal: one live line redrawn in place, with the stage,
+// a bar, the stage's own message (in speech, the turn count) and the time left, refreshed every
+// second even while a stage reports nothing (a slow LLM call still shows the clock moving). Not on a
+// terminal (CI, a pipe, a file): one plain line as each stage begins, so a log holds no carriage
+// returns and still says where a run that hangs got to.
+import { TimeLeft, formatSeconds } from "../cli/time-left.js";
+import type { StatusLine } from "../cli/terminal.js";
+
 export interface ProgressBar {
+  /** `fraction` is the whole run's, in [0,1]. */
   update(fraction: number, stage: string, message: string): void;
+  /** Ends the live line and prints `message` in its place. */
   done(message: string): void;
 }
 
-const WIDTH = 24;
+const WIDTH = 20;
+/** Redraws at most this often within a stage: a fast stage reports hundreds of times a second. */
+const REDRAW_MS = 100;
+const TICK_MS = 1_000;
 
-export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): ProgressBar {
-  const tty = Boolean(stream.isTTY);
-  let lastStage = "";
-  let lastTenth = -1;
+/** The live line's text: `speech     [########------------]  45%  spoke turn 5/11 · 12 s left`. */
+export function progressText(stage: string, fraction: number, message: string, secondsLeft?: number): string {
+  const f = Math.min(1, Math.max(0, fraction));
+  const filled = Math.round(f * WIDTH);
+  const pct = `${Math.round(f * 100)}%`.padStart(4);
+  const left = secondsLeft === undefined ? "" : ` · ${formatSeconds(secondsLeft)} left`;
+  return `${stage.padEnd(10)} [${"#".repeat(filled)}${"-".repeat(WIDTH - filled)}] ${pct}  ${message}${left}`;
+}
+
+export function createProgressBar(line: StatusLine, clock: () => number = Date.now): ProgressBar {
+  let stage = "";
+  let fraction = 0;
+  let message = "";
   let lastDraw = 0;
-  const pct = (f: number) => `${Math.round(f * 100)}`.padStart(3) + "%";
+  const timeLeft = new TimeLeft();
+  const draw = () => {
+    lastDraw = clock();
+    line.show(progressText(stage, fraction, message, timeLeft.seconds(lastDraw)));
+  };
+  let ticker: NodeJS.Timeout | undefined;
+  if (line.terminal) {
+    ticker = setInterval(() => stage && draw(), TICK_MS);
+    ticker.unref();
+  }
   return {
-    update(fraction, stage, message) {
-      const f = Math.min(1, Math.max(0, fraction));
-      if (tty) {
-        const now = Date.now();
-        if (stage === lastStage && now - lastDraw < 100) return;
-        lastDraw = now;
-        lastStage = stage;
-        const filled = Math.round(f * WIDTH);
-        const line = `${stage.padEnd(10)} [${"#".repeat(filled)}${"-".repeat(WIDTH - filled)}] ${pct(f)} ${message}`;
-        stream.write(`\r\x1b[K${line.slice(0, (stream.columns || 100) - 1)}`);
+    update(f, s, m) {
+      const now = clock();
+      const newStage = s !== stage;
+      timeLeft.update(s, f, now);
+      stage = s;
+      fraction = f;
+      message = m;
+      if (!line.terminal) {
+        if (newStage) line.print(`${s}: ${m}`);
         return;
       }
-      const tenth = Math.floor(f * 10);
-      if (stage === lastStage && tenth === lastTenth) return;
-      lastStage = stage;
-      lastTenth = tenth;
-      stream.write(`[${pct(f)}] ${stage}: ${message}\n`);
+      if (newStage || now - lastDraw >= REDRAW_MS) draw();
     },
-    done(message) {
-      stream.write(tty ? `\r\x1b[K${message}\n` : `${message}\n`);
+    done(text) {
+      if (ticker) clearInterval(ticker);
+      line.clear();
+      line.print(text);
     },
   };
 }

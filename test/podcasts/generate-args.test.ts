@@ -15,10 +15,18 @@ describe("generate arguments", () => {
 
   it("reads options in both forms and refuses unknown ones", () => {
     const a = parseGenerateArgs(["hello", "--profile", "solo_expert", "--name=My show", "--speakers", "duo", "--briefing", "be brief", "--language", "de", "--", "--not-a-flag"]);
-    expect(a).toMatchObject({ profile: "solo_expert", name: "My show", speakers: "duo", briefing: "be brief", language: "de", help: false });
+    const named = { profile: "solo_expert", name: "My show", speakers: "duo", briefing: "be brief", language: "de" };
+    expect(a).toMatchObject(named);
     expect(a.sources).toEqual([{ text: "hello" }, { text: "--not-a-flag" }]);
     expect(parseGenerateArgs(["x"]).profile).toBeUndefined(); // the config default (PODCAST_MCP_DEFAULT_PROFILE) applies
-    expect(() => parseGenerateArgs(["x", "--bogus"])).toThrow("unknown option for generate: --bogus");
+    expect(() => parseGenerateArgs(["x", "--bogus"])).toThrow("unknown option: --bogus");
     expect(() => parseGenerateArgs(["x", "--profile"])).toThrow("--profile: needs a value");
+    expect(() => parseGenerateArgs(["x", "--profile="])).toThrow("--profile: needs a value");
+    // The next flag is not taken as the value: "--name" would otherwise become the profile's name.
+    const ambiguous = ["x", "--profile", "--name", "y"];
+    expect(() => parseGenerateArgs(ambiguous)).toThrow("--profile: needs a value (--name is an option");
+    expect(parseGenerateArgs(["--briefing=--be terse", "x"]).briefing).toBe("--be terse");
+    // Sources keep their order around the options.
+    expect(parseGenerateArgs(["a", "--name", "N", "b"]).sources).toEqual([{ text: "a" }, { text: "b" }]);
   });
 });

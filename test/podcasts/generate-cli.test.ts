@@ -1,65 +1,16 @@
-// The headline check, offline and end to end: `podcast-mcp generate page.md` as a real process
-// makes an MP3 whose decoded length is the stored duration, with one chapter per outline segment,
-// at -16 LUFS. Then the store is opened here (the CLI has exited and released its lock) to compare.
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { MPEGDecoder } from "mpg123-decoder";
+// `podcast-mcp generate` beside a running DB host (the store is locked to it) and on bad input.
+// The headline check, every seeded profile end to end with its MP3, chapters and stored record,
+// is test/cli/profiles.test.ts.
+import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { connect, connectFromConfig, startDbHost } from "../../src/db/index.js";
+import { connectFromConfig, startDbHost } from "../../src/db/index.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
-import { readChapters } from "../../src/pipeline/audio/id3.js";
-import { integratedLoudness } from "../../src/pipeline/audio/loudness.js";
-import { cleanEnv, ROOT, spawnCli, stopAll, tmpDataDir } from "../helpers/procs.js";
+import { cleanEnv, spawnCli, stopAll, tmpDataDir } from "../helpers/procs.js";
 
 afterAll(stopAll);
 
-const PAGE = path.join(ROOT, "test", "fixtures", "page.md");
-
 describe("podcast-mcp generate", () => {
-  it("makes an MP3 from a file, offline: duration, chapters and loudness as stored", async () => {
-    const dataDir = tmpDataDir();
-    const p = spawnCli(["generate", PAGE, "--data-dir", dataDir, "--name", "Lighthouses", "--profile", "tech_discussion"], cleanEnv());
-    const { code } = await p.exited;
-    expect(code, p.stderr()).toBe(0);
-    const lines = p.stdout().split("\n").filter(Boolean);
-    expect(lines).toHaveLength(1);
-    const mp3Path = lines[0]!;
-    expect(path.isAbsolute(mp3Path)).toBe(true);
-    expect(mp3Path.startsWith(path.join(dataDir, "episodes"))).toBe(true);
-    expect(existsSync(mp3Path)).toBe(true);
-    expect(p.stderr()).toContain("speech");
-
-    const db = await connect({ url: `rocksdb://${path.join(dataDir, "db")}`, namespace: "podcast_mcp", database: "main" });
-    let episode: { id: { id: string }; duration: number; outline: { segments: { name: string }[] }; chapters: { title: string }[]; files: string; audio_file: string };
-    try {
-      const [rows] = await db.query<[(typeof episode)[]]>("SELECT * FROM episode").collect();
-      expect(rows).toHaveLength(1);
-      episode = rows[0]!;
-    } finally {
-      await db.close();
-    }
-    // The CLI runs no job: the record holds the result, published in a folder of this run.
-    expect(mp3Path).toBe(path.join(dataDir, "episodes", String(episode.id.id), episode.files, episode.audio_file));
-
-    const mp3 = readFileSync(mp3Path);
-    const decoder = new MPEGDecoder();
-    await decoder.ready;
-    try {
-      const decoded = decoder.decode(new Uint8Array(mp3));
-      expect(decoded.errors).toEqual([]);
-      const seconds = decoded.samplesDecoded / decoded.sampleRate;
-      expect(Math.abs(seconds - episode.duration)).toBeLessThanOrEqual(0.1);
-      expect(Math.abs(integratedLoudness({ samples: decoded.channelData[0]!, sampleRate: decoded.sampleRate }) - -16)).toBeLessThanOrEqual(0.5);
-    } finally {
-      decoder.free();
-    }
-
-    const chapters = readChapters(mp3);
-    expect(chapters.map((c) => c.title)).toEqual(episode.outline.segments.map((s) => s.name));
-    expect(chapters).toHaveLength(3); // the built-in writer: one chapter per heading with text (page.md has 3)
-  });
-
   it("goes through the local DB host when one runs (the store is locked to it), with literal text", async () => {
     const dataDir = tmpDataDir();
     const host = await startDbHost({ dataDir, log: silentLogger });
