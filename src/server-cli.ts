@@ -3,9 +3,10 @@
 // writes records, submits jobs and reads state.
 import { STDIO_DEFAULT_MAX_BUFFER_SIZE } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { usageError } from "./cli/usage.js";
 import type { Config } from "./config.js";
 import { createLogger } from "./log.js";
-import { AppError } from "./errors.js";
+import { AppError, errorMessage } from "./errors.js";
 import { parseFlags, wholeNumber } from "./cli/args.js";
 import { connectOrStartDaemon, watchLocalDaemon } from "./daemon-client.js";
 import { migrate } from "./db/index.js";
@@ -50,7 +51,7 @@ export async function main(args: string[], config: Config): Promise<number> {
   try {
     opts = parseServeArgs(args);
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    process.stderr.write(usageError("serve", errorMessage(err)));
     return 2;
   }
   if (opts.http) {

@@ -310,8 +310,8 @@ describe("overallProgress", () => {
   it("maps stage fractions onto one rising scale that ends at 1", () => {
     expect(Object.values(STAGE_WEIGHTS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
     expect(overallProgress("content", 0)).toBe(0);
-    expect(overallProgress("speech", 0)).toBeCloseTo(0.4, 10);
-    expect(overallProgress("speech", 0.5)).toBeCloseTo(0.65, 10);
+    expect(overallProgress("speech", 0)).toBeCloseTo(0.35, 10);
+    expect(overallProgress("speech", 0.5)).toBeCloseTo(0.575, 10);
     expect(overallProgress("audio", 1)).toBeCloseTo(1, 10);
     expect(overallProgress("audio", 7)).toBeCloseTo(1, 10);
     expect(overallProgress("nonsense", 0.5)).toBe(0);
