@@ -1,10 +1,9 @@
 // How long a run has left, from the pace of the stage it is in. Not from the whole run's pace: the
-// stage weights behind the overall fraction (pipeline/run.ts STAGE_WEIGHTS) are LLM-era shares.
-// Measured with prose.md, the built-in writer and voices on a loaded 2-core machine: content to
-// transcript, 40 % of the bar, took 0.05 s; speech (50 %) 8.6 s; audio (10 %) 8.0 s. A whole-run
-// pace promised the end at once and then stalled through speech. The current stage's pace, applied
-// to all that is left, settles within a few turns; with the built-in voices it is short by the audio
-// stage's excess while speaking, and right again once the audio stage has run a second.
+// stage weights behind the overall fraction (pipeline/run.ts STAGE_WEIGHTS) are typical shares, and
+// the built-in writer takes almost none of its share. Measured with prose.md, the built-in writer and
+// voices on a loaded 2-core machine: content to transcript (35 % of the bar) took 0.05 s; speech
+// 8.6 s; audio 8.0 s. A whole-run pace promised the end at once and then stalled through speech. The
+// current stage's pace, applied to all that is left, settles within a few turns.
 
 /** No estimate before the stage has run this long and moved this much: a first turn says little. */
 const MIN_STAGE_MS = 1_000;
