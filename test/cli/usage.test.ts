@@ -46,7 +46,7 @@ describe("podcast-mcp --help", () => {
 describe("bad usage", () => {
   it("exits 2 with the flag named and what is wrong, nothing on stdout", { timeout: 120_000 }, async () => {
     const cases: [string[], string][] = [
-      [["serve", "--port", "70000"], '--port: must be a whole number from 0 to 65535 (got "70000")\n'],
+      [["serve", "--port", "70000"], 'podcast-mcp serve: --port: must be a whole number from 0 to 65535 (got "70000")\n'],
       [
         ["worker", "--concurrency", "x"],
         'podcast-mcp worker: --concurrency: must be a whole number from 1 to 64 (got "x")\n',
@@ -73,6 +73,7 @@ describe("bad usage", () => {
     }
     // The commands that print their own usage errors point to their help.
     expect(runs[1]!.stderr).toContain('Run "podcast-mcp worker --help" for its options.');
+    expect(runs[0]!.stderr).toContain('Run "podcast-mcp serve --help" for its options.');
   });
 
   it("the DB host's own entry: --help, and exit 2 on a bad --port", { timeout: 60_000 }, async () => {

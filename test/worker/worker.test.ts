@@ -58,6 +58,8 @@ describe("one worker", () => {
     const { job_id } = await queue.submit("sleep", { ms: 600 }, { runAfter: new Date(Date.now() + 300) });
     const unwatch = await queue.watch(job_id, (s) => seen.push(s.status));
     const s = await settled(job_id);
+    // The poll above can see "completed" before the LIVE notification of it arrives: wait for it.
+    await waitFor(() => seen.at(-1) === "completed", 5_000);
     await unwatch();
     expect(s).toMatchObject({ status: "completed", result: { slept: 600 }, error_message: null, attempts: 1 });
     expect(s.progress).toMatchObject({ fraction: 1, stage: "sleeping" });
