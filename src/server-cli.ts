@@ -126,6 +126,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     await closeTransport().catch(() => {});
     stopWatchdog();
     await stopLive().catch(() => {});
+    await podcasts.close().catch(() => {});
     await stopSampling().catch(() => {});
     await db.close().catch(() => {});
     await artifacts.close().catch(() => {});

@@ -2,6 +2,7 @@
 // latency per request, at concurrency 1 and 8 (the ratio is what bounded concurrency buys), and
 // the built-in Flite voices' speed as × realtime, for sentences and for one 3,000-character turn
 // (which crashed the process on Node 20 before the speech host). Prints figures; asserts nothing.
+import { setMaxListeners } from "node:events";
 import { silentLogger } from "../log.js";
 import { BuiltinTtsEngine, fliteCompileCount, stopSpeechHosts } from "../providers/tts/builtin.js";
 import { createTtsEngine } from "../providers/tts/registry.js";
@@ -27,6 +28,8 @@ async function openAiRun(concurrency: number): Promise<{ wallMs: number; maxInFl
     const config = { tts: { apiKey: "test-key", baseUrl: `${server.url}/v1`, model: undefined }, elevenlabs: { apiKey: undefined, baseUrl: undefined } };
     const engine = createTtsEngine("openai", config, silentLogger, { concurrency });
     const signal = new AbortController().signal;
+    // 40 turns waiting on one signal at once: the bench's own fan-out (the speech stage sizes its own).
+    setMaxListeners(200, signal);
     const t0 = performance.now();
     const clips = await Promise.all(
       Array.from({ length: TURNS }, (_, i) =>

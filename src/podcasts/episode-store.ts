@@ -212,12 +212,6 @@ export class EpisodeStore {
     return (rows ?? []).map((r) => idText(r));
   }
 
-  /** The episode a job makes, from the link on the episode (one indexed lookup). */
-  async episodeIdOfJob(jobId: string): Promise<string | null> {
-    const [rows] = await this.#db.query<[unknown[]]>("SELECT VALUE id FROM episode WHERE command = $job LIMIT 1", { job: jobRecordId(jobId) }).collect();
-    return rows?.[0] ? idText(rows[0]) : null;
-  }
-
   /**
    * The statement that points the episode at a new job, for a caller's transaction (retry); with
    * `submitter`, the session that retries it becomes the one its writer may ask ($submitted_by).

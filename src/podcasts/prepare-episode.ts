@@ -69,13 +69,30 @@ export interface PreparedRequest {
  * speakers are the profile's. Throws before anything is written or any LLM is paid. A request with
  * only content is complete: the profile defaults and the name comes from the content.
  */
-export async function prepareEpisode(db: Db, config: Config, checkVoices: VoiceCheck, raw: unknown): Promise<PreparedRequest> {
+/** Where profiles are read: the database, or the service's cache of it. */
+export interface ProfileReader {
+  episodeProfile(name: string, field: string): Promise<EpisodeProfile & { created?: unknown; updated?: unknown }>;
+  speakerProfile(name: string, field: string): Promise<SpeakerProfile & { created?: unknown; updated?: unknown }>;
+}
+
+export const readProfilesFrom = (db: Db): ProfileReader => ({
+  episodeProfile: (name, field) => getEpisodeProfile(db, name, field),
+  speakerProfile: (name, field) => getSpeakerProfile(db, name, field),
+});
+
+export async function prepareEpisode(
+  db: Db,
+  config: Config,
+  checkVoices: VoiceCheck,
+  raw: unknown,
+  profiles: ProfileReader = readProfilesFrom(db),
+): Promise<PreparedRequest> {
   const input = parseOrThrow(GenerateInput, raw);
   const profileName = input.episode_profile ?? config.defaultProfile;
   const profileField = input.episode_profile ? "episode_profile" : "episode_profile (the default, PODCAST_MCP_DEFAULT_PROFILE)";
-  const episodeProfile = stripMeta(await asNotFoundField(() => getEpisodeProfile(db, profileName, profileField)));
+  const episodeProfile = stripMeta(await asNotFoundField(() => profiles.episodeProfile(profileName, profileField)));
   const speakerName = input.speaker_profile ?? episodeProfile.speaker_profile;
-  const speakerProfile = stripMeta(await asNotFoundField(() => getSpeakerProfile(db, speakerName, input.speaker_profile ? "speaker_profile" : "episode_profile.speaker_profile")));
+  const speakerProfile = stripMeta(await asNotFoundField(() => profiles.speakerProfile(speakerName, input.speaker_profile ? "speaker_profile" : "episode_profile.speaker_profile")));
   const runProfile = await checkVoices(speakerProfile);
 
   let content: string | undefined;

@@ -22,6 +22,7 @@ import { checkClientWriter, describeWriters, plannedWriters, type Writers } from
 import * as notebooks from "./notebooks.js";
 import type { Flat } from "./plain.js";
 import * as profiles from "./profiles.js";
+import { ProfileCache } from "./profile-cache.js";
 import { seedProfiles } from "./seed.js";
 
 export interface PodcastServiceDeps {
@@ -35,10 +36,12 @@ export interface PodcastServiceDeps {
   artifacts?: ArtifactStore;
   /** The MCP session calling now (see forSubmitter); absent outside MCP. */
   submitter?: (() => Submitter | undefined) | undefined;
+  /** Profiles as submissions read them (one per process, shared by every session's service). */
+  profileCache?: ProfileCache;
 }
 
 export type { EpisodeStatus, EpisodeSummary };
-export type JobStatusWithEpisode = Flat<JobStatus & { episode_id: string | null }>;
+export type JobStatusWithEpisode = Flat<Omit<JobStatus, "args"> & { episode_id: string | null }>;
 
 export type SubmitResult = {
   job_id: string;
@@ -67,9 +70,11 @@ export class PodcastService {
   readonly #checkVoices: VoiceCheck;
   readonly #episodes: EpisodeStore;
   readonly #deps: PodcastServiceDeps;
+  readonly #profileCache: ProfileCache;
 
   constructor(deps: PodcastServiceDeps) {
-    this.#deps = deps;
+    this.#profileCache = deps.profileCache ?? new ProfileCache(deps.db, deps.log);
+    this.#deps = { ...deps, profileCache: this.#profileCache };
     this.#db = deps.db;
     this.#queue = deps.queue;
     this.#config = deps.config;
@@ -87,10 +92,16 @@ export class PodcastService {
     return new PodcastService({ ...this.#deps, submitter });
   }
 
-  /** Seeds the default profiles (only those missing). Run after migrations. */
+  /** Seeds the default profiles (only those missing) and starts the profile cache. Run after migrations. */
   async init(): Promise<void> {
     const created = await seedProfiles(this.#db);
     if (created > 0) this.#log.info({ created }, "seeded default profiles");
+    await this.#profileCache.start();
+  }
+
+  /** Stops what init started. */
+  async close(): Promise<void> {
+    await this.#profileCache.stop();
   }
 
   // ---------- profiles ----------
@@ -109,14 +120,18 @@ export class PodcastService {
   }
 
   async saveEpisodeProfile(input: unknown) {
-    return profiles.saveEpisodeProfile(this.#db, profiles.parseEpisodeProfile(input));
+    const saved = await profiles.saveEpisodeProfile(this.#db, profiles.parseEpisodeProfile(input));
+    this.#profileCache.clear(); // this process sees its own save at once, whatever the LIVE query's pace
+    return saved;
   }
 
   /** Voices are checked for their providers (as "auto" resolves now) before anything is written. */
   async saveSpeakerProfile(input: unknown) {
     const profile = profiles.parseSpeakerProfile(input);
     await this.#checkVoices(profile);
-    return profiles.saveSpeakerProfile(this.#db, profile);
+    const saved = await profiles.saveSpeakerProfile(this.#db, profile);
+    this.#profileCache.clear();
+    return saved;
   }
 
   // ---------- notebooks ----------
@@ -144,7 +159,7 @@ export class PodcastService {
    * one transaction: both appear together or not at all, in one round trip.
    */
   async submitEpisode(input: unknown): Promise<SubmitResult> {
-    const prepared = await prepareEpisode(this.#db, this.#config, this.#checkVoices, input);
+    const prepared = await prepareEpisode(this.#db, this.#config, this.#checkVoices, input, this.#profileCache);
     const by = this.#deps.submitter?.();
     const hasScript = prepared.episode.script !== undefined;
     checkClientWriter(prepared.episode.episode_profile, hasScript, by);
@@ -172,14 +187,17 @@ export class PodcastService {
    * written; and the writers this server would use for it (get_script_brief).
    */
   async previewEpisode(input: unknown): Promise<PreparedRequest & { writers: Writers }> {
-    const prepared = await prepareEpisode(this.#db, this.#config, this.#checkVoices, input);
+    const prepared = await prepareEpisode(this.#db, this.#config, this.#checkVoices, input, this.#profileCache);
     const hasScript = prepared.episode.script !== undefined;
     const writers = plannedWriters(prepared.episode.episode_profile, hasScript, this.#config, this.#deps.submitter?.());
     return { ...prepared, writers };
   }
 
-  async #withEpisode(status: JobStatus): Promise<JobStatusWithEpisode> {
-    return { ...status, episode_id: await this.#episodes.episodeIdOfJob(status.job_id) };
+  /** The job as callers see it: with its episode (from its own arguments: no second read). */
+  #withEpisode(status: JobStatus): JobStatusWithEpisode {
+    const { args, ...rest } = status;
+    const id = (args as { episode_id?: unknown } | null)?.episode_id;
+    return { ...rest, episode_id: typeof id === "string" ? id : null };
   }
 
   async jobStatus(jobId: string): Promise<JobStatusWithEpisode> {
@@ -198,7 +216,7 @@ export class PodcastService {
    */
   async waitForJobChange(
     jobId: string,
-    now: JobStatus,
+    now: Pick<JobStatus, "status" | "progress">,
     waitMs: number,
     signal: AbortSignal,
     onChange: (s: JobStatus) => unknown,
@@ -250,16 +268,7 @@ export class PodcastService {
     const episodes = new Map<string, string | null>();
     return this.#queue.watch(undefined, (s) => {
       if (s.name !== GENERATE_PODCAST) return;
-      const known = episodes.get(s.job_id);
-      const lookup = known !== undefined ? Promise.resolve(known) : this.#episodes.episodeIdOfJob(s.job_id);
-      lookup.then(
-        (episode_id) => {
-          if (episodes.size > 10_000) episodes.clear();
-          episodes.set(s.job_id, episode_id);
-          onChange({ ...s, episode_id });
-        },
-        (err: unknown) => this.#log.debug({ err }, "job watch: episode lookup failed"),
-      );
+      onChange(this.#withEpisode(s));
     });
   }
 

@@ -68,11 +68,14 @@ export function createSpeechCache(db: Db, store: ArtifactStore, log: Logger, opt
   return {
     async get(key) {
       if (!KEY.test(key)) return undefined;
-      const [rows] = await db
-        .query<[CacheRecord[]]>("UPDATE $id SET used = time::now() RETURN sample_rate, samples", { id: recordId(key) })
-        .collect();
+      const [rows] = await db.query<[CacheRecord[]]>("SELECT sample_rate, samples FROM $id", { id: recordId(key) }).collect();
       const rec = rows?.[0];
       if (!rec) return undefined;
+      // Stamp the use for eviction. Workers speaking the same lines stamp the same record at once
+      // (measured: "Resource busy" conflicts); a stamp that loses is no reason to miss the clip.
+      await writeRetrying(db, "UPDATE $id SET used = time::now()", { id: recordId(key) }).catch((err: unknown) =>
+        log.debug({ err, key }, "speech cache: last-use stamp not written"),
+      );
       try {
         const samples = await getSpeechClip(store, key, rec.samples);
         return samples ? { samples, sampleRate: rec.sample_rate } : undefined;

@@ -19,6 +19,8 @@ export interface JobStatus {
   updated: string;
   progress: JobProgress | null;
   name: string;
+  /** The command's arguments as submitted (what the job is about, e.g. its episode). */
+  args: unknown;
   attempts: number;
   max_attempts: number;
   lease_until: string | null;
@@ -45,6 +47,7 @@ export function toJobStatus(row: CommandRow): JobStatus {
     updated: iso(row.updated) ?? "",
     progress: p ? { fraction: Number(p.fraction ?? 0), stage: String(p.stage ?? ""), message: String(p.message ?? "") } : null,
     name: String(row.name),
+    args: row.args ?? null,
     attempts: Number(row.attempts ?? 0),
     max_attempts: Number(row.max_attempts ?? 1),
     lease_until: iso(row.lease_until),
