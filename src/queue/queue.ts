@@ -141,7 +141,9 @@ export class Queue {
     const [, , rows] = await withConflictRetry(() =>
       this.#db
         .query<[unknown, unknown, CommandRow[]]>(
-          `UPDATE $id SET status = 'canceled', lane = 'done', cancel_requested = true, error_message = 'canceled before it started',
+          // In the done lane, n is the time the job finished (see schema.ts).
+          `UPDATE $id SET status = 'canceled', lane = 'done', n = time::millis(time::now()), cancel_requested = true,
+             error_message = 'canceled before it started',
              error_kind = 'canceled', finished = time::now(), updated = time::now() WHERE status = 'pending';
            UPDATE $id SET cancel_requested = true, updated = time::now() WHERE status = 'running';
            SELECT * FROM $id;`,
