@@ -21,3 +21,4 @@ export {
   type Lease,
 } from "./lease.js";
 export { queueMigrations } from "./schema.js";
+export { Retention, RETENTION_EVERY_MS } from "./retention.js";

@@ -86,20 +86,7 @@ const PROMOTE_SQL = `{
  * In the done lane `n` is the time the job finished (ms, database clock), so retention reads the
  * oldest finished jobs from the same index, however many there are.
  */
-const DONE_N = "time::millis(time::now())";
-
-/** Finished jobs older than $keep_ms, a batch at a time, oldest first; returns the rows deleted. */
-function purgeBlock(batch: number): string {
-  return `{
-  LET $cut = ${DONE_N} - $keep_ms;
-  LET $old = (SELECT id, lane, n FROM command WHERE lane = 'done' AND n < $cut ORDER BY lane, n LIMIT ${batch});
-  DELETE $old.id WHERE lane = 'done' RETURN BEFORE;
-}`;
-}
-
-/** Retention deletes this many finished jobs per statement, and at most this many statements per run. */
-const PURGE_BATCH = 500;
-const PURGE_MAX_BATCHES = 20;
+export const DONE_N = "time::millis(time::now())";
 
 /** What a claim asks for: how many jobs, and whether the worker runs nothing else now. */
 export interface ClaimRequest {
@@ -150,6 +137,11 @@ export class LeaseStore {
 
   get leaseMs(): number {
     return this.#leaseMs;
+  }
+
+  /** The next claim promotes due delayed jobs, however recently the last one did. */
+  promoteSoon(): void {
+    this.#lastPromote = 0;
   }
 
   /** Moves delayed jobs whose run_after has passed to `ready`, oldest first; returns how many. */
@@ -391,25 +383,5 @@ ${claim?.sql ?? ""}`;
       if (done[0]) reaped++;
     }
     return reaped;
-  }
-
-  /**
-   * Retention: deletes jobs that finished (completed, failed, canceled) more than `keepDays` ago,
-   * oldest first, `batch` per statement, at most `maxBatches` statements; returns how many went.
-   * Small batches keep each transaction short, so claims running beside it barely wait.
-   */
-  async purgeFinished(keepDays: number, opts: { batch?: number; maxBatches?: number } = {}): Promise<number> {
-    if (!(keepDays > 0)) return 0;
-    const batch = Math.max(1, Math.min(5_000, Math.floor(opts.batch ?? PURGE_BATCH)));
-    const sql = purgeBlock(batch);
-    let removed = 0;
-    for (let i = 0; i < (opts.maxBatches ?? PURGE_MAX_BATCHES); i++) {
-      const [rows] = await withConflictRetry(() =>
-        this.#db.query<[unknown[]]>(sql, { keep_ms: Math.round(keepDays * 86_400_000) }).collect(),
-      );
-      removed += rows.length;
-      if (rows.length < batch) break;
-    }
-    return removed;
   }
 }

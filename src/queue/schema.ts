@@ -69,6 +69,14 @@ DEFINE FIELD IF NOT EXISTS last_crash ON command TYPE option<string>;
     name: "done lane ordered by finish time (retention reads the oldest first)",
     sql: "UPDATE command SET n = time::millis(finished ?? updated) WHERE lane = 'done';",
   },
+  {
+    id: 105,
+    name: "queue_state: when retention last ran (workers take turns through it)",
+    sql: `
+DEFINE TABLE OVERWRITE queue_state SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS last_run ON queue_state TYPE datetime;
+`,
+  },
 ];
 
 /** Priority range: keeps the claim key `n` inside a float64's exact integers until year 2109. */

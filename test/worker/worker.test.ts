@@ -60,7 +60,8 @@ describe("one worker", () => {
     const s = await settled(job_id);
     await unwatch();
     expect(s).toMatchObject({ status: "completed", result: { slept: 600 }, error_message: null, attempts: 1 });
-    expect(s.progress).toMatchObject({ fraction: 1, stage: "sleeping" });
+    // Done reads done, not the last stage's words (issue 7 §5).
+    expect(s.progress).toEqual({ fraction: 1, stage: "done", message: "completed" });
     expect(seen).toContain("running");
     expect(seen.at(-1)).toBe("completed");
   });
