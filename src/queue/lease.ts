@@ -125,6 +125,40 @@ function toLeases(owner: string, rows: unknown): Lease[] {
   return Array.isArray(rows) ? (rows as CommandRow[]).map((r) => toLease(owner, r)) : [];
 }
 
+/**
+ * One UPDATE that completes every job given, each fenced by its own attempt (and the owner), with
+ * its own result: per-record values are looked up by record key in bound objects.
+ */
+function completeStatement(done: Array<{ lease: Lease; result: unknown }>): {
+  sql: string;
+  vars: Record<string, unknown>;
+} {
+  const attempts: Record<string, number> = {};
+  const results: Record<string, unknown> = {};
+  for (const { lease, result } of done) {
+    const key = String((lease.id as RecordId).id);
+    attempts[key] = lease.attempt;
+    results[key] = result ?? null;
+  }
+  return {
+    sql: `UPDATE $done_ids SET status = 'completed', lane = 'done', n = ${DONE_N},
+      result = $done_results[record::id(id)], lease_owner = NONE, lease_until = NONE, finished = time::now(),
+      error_message = NONE, error_kind = NONE,
+      progress = { fraction: 1, stage: 'done', message: 'completed' }, updated = time::now()
+    WHERE status = 'running' AND lease_owner = $done_owner AND attempts = $done_attempts[record::id(id)] RETURN id`,
+    vars: {
+      done_ids: done.map((d) => d.lease.id),
+      done_owner: done[0]!.lease.owner,
+      done_attempts: attempts,
+      done_results: results,
+    },
+  };
+}
+
+function completedIds(rows: unknown): Set<string> {
+  return new Set(Array.isArray(rows) ? (rows as CommandRow[]).map((r) => idText(r.id)) : []);
+}
+
 export class LeaseStore {
   readonly #db: Db;
   readonly #leaseMs: number;
@@ -208,51 +242,46 @@ export class LeaseStore {
   }
 
   async complete(lease: Lease, result: unknown): Promise<boolean> {
-    return this.#completeOnly(lease, result);
+    return (await this.#completeMany([{ lease, result }])).has(lease.jobId);
   }
 
   /**
-   * Completes the job and, when `next` asks for jobs, claims them in the same round trip (see
-   * claim): a busy worker's steady state is one round trip per job. Two statements, so a claim that
-   * loses a conflict to another worker does not undo the completion: the claim then returns none
-   * (the worker loop claims again). The progress reads done, not the last stage's words.
-   * completed=false: the lease was gone, the result discarded.
+   * Completes jobs (all held by one owner: one worker's) and, when `next` asks for jobs, claims them in the same round
+   * trip (see claim): a busy worker's steady state is one round trip for the jobs that finished
+   * together and their successors. The completion is one statement whatever the count (measured:
+   * 8 jobs in one UPDATE ~0.4–0.8 ms of engine time each, one at a time ~1.7 ms each). Two
+   * statements, so a claim that loses a conflict to another worker does not undo the completions:
+   * the claim then returns none (the worker loop claims again). The progress reads done, not the
+   * last stage's words. `completed`: the job ids completed; one missing had lost its lease.
    */
   async completeAndClaim(
-    lease: Lease,
-    result: unknown,
+    done: Array<{ lease: Lease; result: unknown }>,
     next?: ClaimRequest,
-  ): Promise<{ completed: boolean; claimed: Lease[] }> {
-    const claim = next && next.max >= 1 ? this.#claimPart(lease.owner, next) : undefined;
-    const sql = `UPDATE $id SET status = 'completed', lane = 'done', n = ${DONE_N}, result = $result,
-      lease_owner = NONE, lease_until = NONE, finished = time::now(), error_message = NONE, error_kind = NONE,
-      progress = { fraction: 1, stage: 'done', message: 'completed' }, updated = time::now()
-    WHERE ${FENCE} RETURN id;
-${claim?.sql ?? ""}`;
-    const vars = { ...claim?.vars, id: lease.id, owner: lease.owner, attempt: lease.attempt, result: result ?? null };
-    const [done, ...rest] = await this.#db.query<unknown[]>(sql, vars).responses();
+  ): Promise<{ completed: Set<string>; claimed: Lease[] }> {
+    const owner = done[0]?.lease.owner;
+    if (owner === undefined) return { completed: new Set(), claimed: [] };
+    const claim = next && next.max >= 1 ? this.#claimPart(owner, next) : undefined;
+    const complete = completeStatement(done);
+    const sql = `${complete.sql};\n${claim?.sql ?? ""}`;
+    const [first, ...rest] = await this.#db.query<unknown[]>(sql, { ...claim?.vars, ...complete.vars }).responses();
     const last = rest.at(-1);
-    const claimed = last?.success ? toLeases(lease.owner, last.result) : [];
-    if (done?.success) return { completed: (done.result as unknown[]).length > 0, claimed };
+    const claimed = last?.success ? toLeases(owner, last.result) : [];
+    if (first?.success) return { completed: completedIds(first.result), claimed };
     // The completion failed (a conflict, or worse) and the claim may have held: retry the completion
     // alone; if that fails too, hand the new jobs back before passing the error on.
     try {
-      return { completed: await this.#completeOnly(lease, result), claimed };
+      return { completed: await this.#completeMany(done), claimed };
     } catch (err) {
       await Promise.all(claimed.map((l) => this.release(l).catch(() => false)));
       throw err;
     }
   }
 
-  async #completeOnly(lease: Lease, result: unknown): Promise<boolean> {
-    const row = await this.#fenced(
-      lease,
-      `status = 'completed', lane = 'done', n = ${DONE_N}, result = $result, lease_owner = NONE, lease_until = NONE,
-       finished = time::now(), error_message = NONE, error_kind = NONE,
-       progress = { fraction: 1, stage: 'done', message: 'completed' }`,
-      { result: result ?? null },
-    );
-    return row !== undefined;
+  async #completeMany(done: Array<{ lease: Lease; result: unknown }>): Promise<Set<string>> {
+    if (done.length === 0) return new Set();
+    const { sql, vars } = completeStatement(done);
+    const [rows] = await withConflictRetry(() => this.#db.query<[unknown]>(sql, vars).collect());
+    return completedIds(rows);
   }
 
   async canceled(lease: Lease, message: string): Promise<boolean> {
