@@ -97,10 +97,13 @@ export class Queue {
       throw invalidInput("idempotency_key", "cannot be given for several jobs at once");
     }
     if (argsList.length === 0) return [];
-    const rows = argsList.map((args) => ({
-      id: new RecordId("command", randomKey()),
-      ...this.#content(name, args, opts),
-    }));
+    const runAfter = opts.runAfter ?? new Date();
+    // The list's order is the claim order: each job's claim key is 1 ms after the one before
+    // (jobs of one millisecond would otherwise run in record-id order).
+    const rows = argsList.map((args, i) => {
+      const content = this.#content(name, args, { ...opts, runAfter });
+      return { id: new RecordId("command", randomKey()), ...content, n: (content.n as number) + i };
+    });
     await this.#db.query("INSERT INTO command $rows RETURN NONE", { rows }).collect();
     return rows.map((r) => idText(r.id));
   }
