@@ -1,4 +1,6 @@
-// Queue figures on this machine, in one run (issue 12 §3):
+// Queue figures on this machine, in one run (issue 12 §3). The daemon's workers stay up (idle exit
+// off, so the daemon holds no LIVE query of its own) except in the last throughput line, which
+// runs the default (workers leave after 30 s idle) to show what that LIVE query costs.
 // - through the local DB host, with 1 and with 2 worker processes: pickup (job.started −
 //   job.created, one database clock, a job submitted to idle workers) and no-op jobs/s (a burst
 //   submitted 100 per statement with Queue.submitMany, first submit to last completion), with the
@@ -65,6 +67,27 @@ function cpuMs(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU ms of one process by the kind of thread that spent it: the database engine's async runtime
+ * (tokio), RocksDB's own threads, and Node's main thread (JavaScript: the host's RPC, the SDK).
+ */
+function cpuByThread(pid: number): Record<"engine" | "rocksdb" | "js" | "other", number> {
+  const out = { engine: 0, rocksdb: 0, js: 0, other: 0 };
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+      const main = t === String(pid);
+      out[name.startsWith("tokio") ? "engine" : name.startsWith("rocksdb") ? "rocksdb" : main ? "js" : "other"] += ms;
+    }
+  } catch {
+    /* gone, or not Linux */
+  }
+  return out;
+}
+
 /** Pids of the worker processes of one data dir (they run `worker --data-dir <dir>`). */
 function workerPids(dir: string): number[] {
   if (process.platform !== "linux") return [];
@@ -88,15 +111,23 @@ interface Daemon {
   pid: number;
 }
 
-async function withDaemon(workers: number, concurrency: number, fn: (d: Daemon) => Promise<void>): Promise<void> {
+/**
+ * `workerIdleExit`: the daemon's workers leave when idle (the default, 30 s); the daemon then holds
+ * a LIVE query of its own to wake them. "0" (most runs here): they stay, and it holds none.
+ */
+async function withDaemon(
+  workers: number,
+  concurrency: number,
+  fn: (d: Daemon) => Promise<void>,
+  workerIdleExit = "0",
+): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-bench-"));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: "warn",
     PODCAST_MCP_DATA_DIR: dir,
     PODCAST_MCP_TEST_COMMANDS: "1",
-    // Workers stay up between the bench's phases.
-    PODCAST_MCP_WORKER_IDLE_EXIT: "0",
+    PODCAST_MCP_WORKER_IDLE_EXIT: workerIdleExit,
   };
   for (const k of Object.keys(env)) if (/^(SURREAL_|PODCAST_MCP_(WORKERS|CONCURRENCY|LEASE|POLL))/.test(k)) delete env[k];
   env.PODCAST_MCP_CONCURRENCY = String(concurrency);
@@ -133,7 +164,7 @@ async function pickupMs(d: Daemon, rounds: number): Promise<number[]> {
   return lat.sort((a, b) => a - b);
 }
 
-async function throughput(workers: number, concurrency: number): Promise<number> {
+async function throughput(workers: number, concurrency: number, workerIdleExit = "0"): Promise<number> {
   let rate = 0;
   await withDaemon(workers, concurrency, async (d) => {
     // Let the workers start and subscribe before timing anything.
@@ -147,7 +178,12 @@ async function throughput(workers: number, concurrency: number): Promise<number>
     // Throughput: a burst, submit of the first to completion of the last, and the CPU it took.
     const pids = { host: [d.pid], workers: workerPids(d.dir) };
     const cpu = (list: number[]) => list.reduce((sum, p) => sum + (cpuMs(p) ?? 0), 0);
-    const before = { host: cpu(pids.host), workers: cpu(pids.workers), bench: process.cpuUsage() };
+    const before = {
+      host: cpu(pids.host),
+      threads: cpuByThread(d.pid),
+      workers: cpu(pids.workers),
+      bench: process.cpuUsage(),
+    };
     const done0 = await countDone(d.db);
     const t0 = performance.now();
     let last: unknown[] = [];
@@ -162,21 +198,27 @@ async function throughput(workers: number, concurrency: number): Promise<number>
     const secs = (performance.now() - t0) / 1000;
     rate = BURST / secs;
     const benchCpu = process.cpuUsage(before.bench);
+    const threads = cpuByThread(d.pid);
     const perJob = (ms: number) => ((ms / BURST) * 1000).toFixed(0);
     const cpuLine =
       process.platform === "linux"
-        ? `; CPU per job: daemon (DB host) ${perJob(cpu(pids.host) - before.host)} µs, ` +
+        ? `; CPU per job: daemon (DB host) ${perJob(cpu(pids.host) - before.host)} µs ` +
+          `(engine ${perJob(threads.engine - before.threads.engine)}, ` +
+          `RocksDB ${perJob(threads.rocksdb - before.threads.rocksdb)}, ` +
+          `JavaScript ${perJob(threads.js - before.threads.js)}), ` +
           `workers ${perJob(cpu(pids.workers) - before.workers)} µs, this process (submits + polling) ` +
           `${perJob((benchCpu.user + benchCpu.system) / 1000)} µs`
         : "";
     console.log(
-      `local host, ${workers} worker process(es) × concurrency ${concurrency}: ` +
+      `local host, ${workers} worker process(es) × concurrency ${concurrency}` +
+        (workerIdleExit === "0" ? "" : `, workers leave when idle (${workerIdleExit}; the daemon holds a LIVE query)`) +
+        ": " +
         `pickup p50 ${pct(lat, 50).toFixed(1)} ms, p90 ${pct(lat, 90).toFixed(1)} ms, ` +
         `p99 ${pct(lat, 99).toFixed(1)} ms; ` +
         `${BURST} no-op jobs in ${secs.toFixed(2)} s ` +
         `= ${Math.round(rate)} jobs/s (submits done after ${((submitted - t0) / 1000).toFixed(2)} s)${cpuLine}`,
     );
-  });
+  }, workerIdleExit);
   return rate;
 }
 
@@ -286,6 +328,8 @@ export async function queueBench(): Promise<void> {
     const two = await throughput(2, concurrency);
     console.log(`concurrency ${concurrency}: 2 worker processes vs 1: ${(two / one).toFixed(2)}× the jobs/s`);
   }
+  // The default daemon (workers leave after 30 s idle) holds a `LIVE SELECT *` of its own on the table.
+  await throughput(2, 16, "30s");
   await roundTrip();
   await claimCost();
 }
