@@ -1,6 +1,6 @@
 // The client side of the queue: submit, read, cancel, watch, requeue. The MCP server uses this;
 // it never runs handlers (that is src/worker, through ./lease.ts).
-import { RecordId, Table } from "surrealdb";
+import { RecordId, Table, eq } from "surrealdb";
 import type { Db } from "../db/connect.js";
 import { AppError, invalidInput, notFound } from "../errors.js";
 import { idText, jobRecordId, randomKey } from "../core/ids.js";
@@ -209,10 +209,21 @@ export class Queue {
     });
   }
 
-  /** LIVE subscription on one job (or all when jobId omitted): calls back on every change. */
-  async watch(jobId: string | undefined, onChange: (s: JobStatus) => void): Promise<() => Promise<void>> {
+  /** LIVE subscription on one job (jobId omitted: all, or those of command `name`); calls back on every change. */
+  async watch(
+    jobId: string | undefined,
+    onChange: (s: JobStatus) => void,
+    opts: { name?: string } = {},
+  ): Promise<() => Promise<void>> {
     const only = jobId === undefined ? undefined : idText(jobRecordId(jobId));
-    const sub = await this.#db.live(new Table("command"));
+    // Filtered in the database: notifications of other jobs are neither sent nor decoded. (Every
+    // LIVE query on the table still costs the engine some work per write: see the worker's header.)
+    const table = this.#db.live(new Table("command"));
+    const sub = await (only !== undefined
+      ? table.where(eq("id", jobRecordId(only)))
+      : opts.name !== undefined
+        ? table.where(eq("name", opts.name))
+        : table);
     // Notifications of one record can arrive out of commit order (seen: a job's "running" after
     // its "completed"): pass on only what is newer than what this watcher already passed on.
     const lastUpdated = new Map<string, string>();
