@@ -77,6 +77,7 @@ export const EnvSchema = z.object({
   PODCAST_MCP_HTTP_SESSION_IDLE_MS: intIn(1_000, 86_400_000, 1_800_000),
   PODCAST_MCP_S3_REDIRECT_SECONDS: intIn(0, 604_800, 0),
   PODCAST_MCP_CACHE_MAX_MB: intIn(0, 10_000_000, 2_048),
+  PODCAST_MCP_JOB_RETENTION_DAYS: intIn(0, 36_500, 30),
   PODCAST_MCP_ALLOWED_HOSTS: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
@@ -128,6 +129,8 @@ export interface Config {
   artifactRedirectSeconds: number;
   /** The speech cache's size limit in MB (0 = no limit); least recently used clips go first. */
   cacheMaxMb: number;
+  /** Finished jobs older than this many days are deleted by the workers (0 = kept for ever). */
+  jobRetentionDays: number;
   /**
    * "remote" when the HTTP server listens on a non-loopback address: callers may then be other
    * machines, so file sources are refused and URL sources must be public hosts. Set by `serve`.
@@ -197,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     artifacts: parseArtifactsConfig(env),
     artifactRedirectSeconds: e.PODCAST_MCP_S3_REDIRECT_SECONDS,
     cacheMaxMb: e.PODCAST_MCP_CACHE_MAX_MB,
+    jobRetentionDays: e.PODCAST_MCP_JOB_RETENTION_DAYS,
     exposure: "local",
     allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },

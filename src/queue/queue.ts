@@ -1,6 +1,6 @@
 // The client side of the queue: submit, read, cancel, watch, requeue. The MCP server uses this;
 // it never runs handlers (that is src/worker, through ./lease.ts).
-import { RecordId, Table } from "surrealdb";
+import { RecordId, Table, eq } from "surrealdb";
 import type { Db } from "../db/connect.js";
 import { AppError, invalidInput, notFound } from "../errors.js";
 import { idText, jobRecordId, randomKey } from "../core/ids.js";
@@ -29,6 +29,8 @@ export interface SubmitOptions {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+/** Jobs one submitMany may write: one statement stays a short transaction. */
+const MAX_BULK = 1_000;
 
 function zodField(path: PropertyKey[]): string {
   return ["args", ...path.map(String)].join(".");
@@ -75,6 +77,35 @@ export class Queue {
         await sleep(backoffMs(attempt, CONFLICT_RETRY.baseDelayMs, CONFLICT_RETRY.maxDelayMs));
       }
     }
+  }
+
+  /**
+   * Many jobs of one command in one statement (BullMQ's addBulk): all are written or none. Each
+   * args is checked as submit checks it; an idempotency key cannot be shared by several jobs, so
+   * none is taken here. One INSERT of 100 jobs was measured at ~0.3 ms of engine time per job,
+   * 100 CREATE statements at ~1 ms per job.
+   */
+  async submitMany(
+    name: string,
+    argsList: unknown[],
+    opts: Omit<SubmitOptions, "idempotencyKey"> = {},
+  ): Promise<string[]> {
+    if (!Array.isArray(argsList) || argsList.length > MAX_BULK) {
+      throw invalidInput("args", `must be a list of at most ${MAX_BULK} jobs' args`);
+    }
+    if ((opts as SubmitOptions).idempotencyKey !== undefined) {
+      throw invalidInput("idempotency_key", "cannot be given for several jobs at once");
+    }
+    if (argsList.length === 0) return [];
+    const runAfter = opts.runAfter ?? new Date();
+    // The list's order is the claim order: each job's claim key is 1 ms after the one before
+    // (jobs of one millisecond would otherwise run in record-id order).
+    const rows = argsList.map((args, i) => {
+      const content = this.#content(name, args, { ...opts, runAfter });
+      return { id: new RecordId("command", randomKey()), ...content, n: (content.n as number) + i };
+    });
+    await this.#db.query("INSERT INTO command $rows RETURN NONE", { rows }).collect();
+    return rows.map((r) => idText(r.id));
   }
 
   #content(name: string, args: unknown, opts: SubmitOptions): Record<string, unknown> {
@@ -141,7 +172,9 @@ export class Queue {
     const [, , rows] = await withConflictRetry(() =>
       this.#db
         .query<[unknown, unknown, CommandRow[]]>(
-          `UPDATE $id SET status = 'canceled', lane = 'done', cancel_requested = true, error_message = 'canceled before it started',
+          // In the done lane, n is the time the job finished (see schema.ts).
+          `UPDATE $id SET status = 'canceled', lane = 'done', n = time::millis(time::now()), cancel_requested = true,
+             error_message = 'canceled before it started',
              error_kind = 'canceled', finished = time::now(), updated = time::now() WHERE status = 'pending';
            UPDATE $id SET cancel_requested = true, updated = time::now() WHERE status = 'running';
            SELECT * FROM $id;`,
@@ -176,10 +209,21 @@ export class Queue {
     });
   }
 
-  /** LIVE subscription on one job (or all when jobId omitted): calls back on every change. */
-  async watch(jobId: string | undefined, onChange: (s: JobStatus) => void): Promise<() => Promise<void>> {
+  /** LIVE subscription on one job (jobId omitted: all, or those of command `name`); calls back on every change. */
+  async watch(
+    jobId: string | undefined,
+    onChange: (s: JobStatus) => void,
+    opts: { name?: string } = {},
+  ): Promise<() => Promise<void>> {
     const only = jobId === undefined ? undefined : idText(jobRecordId(jobId));
-    const sub = await this.#db.live(new Table("command"));
+    // Filtered in the database: notifications of other jobs are neither sent nor decoded. (Every
+    // LIVE query on the table still costs the engine some work per write: see the worker's header.)
+    const table = this.#db.live(new Table("command"));
+    const sub = await (only !== undefined
+      ? table.where(eq("id", jobRecordId(only)))
+      : opts.name !== undefined
+        ? table.where(eq("name", opts.name))
+        : table);
     // Notifications of one record can arrive out of commit order (seen: a job's "running" after
     // its "completed"): pass on only what is newer than what this watcher already passed on.
     const lastUpdated = new Map<string, string>();

@@ -3,8 +3,9 @@
 // In `ready`, `n` is the claim key (priority first, then the time the job became runnable), so
 // "oldest runnable first, by priority" is a forward index scan of one prefix that stops after a few
 // rows however many jobs have finished. In `delayed`, `n` is run_after in ms; workers move due
-// jobs to `ready`. Why not `WHERE status = 'pending' AND run_after <= now`: SurrealDB 3.0.2 pushes
-// the LIMIT into the index scan *before* that filter, so a few delayed jobs at the head of the
+// jobs to `ready`. In `done`, `n` is the time the job finished in ms, so retention deletes the
+// oldest first from the same index. Why not `WHERE status = 'pending' AND run_after <= now`:
+// SurrealDB 3.0.2 pushes the LIMIT into the index scan *before* that filter, so a few delayed jobs at the head of the
 // index hide every runnable one behind them (measured: 10 delayed + 1 due → the claim saw none).
 
 // Tables are defined with OVERWRITE, not IF NOT EXISTS: a migration runs once, and a table that a
@@ -61,6 +62,19 @@ DEFINE INDEX IF NOT EXISTS command_idempotency ON command FIELDS idempotency_key
     sql: `
 DEFINE FIELD IF NOT EXISTS crashes ON command TYPE int DEFAULT 0;
 DEFINE FIELD IF NOT EXISTS last_crash ON command TYPE option<string>;
+`,
+  },
+  {
+    id: 104,
+    name: "done lane ordered by finish time (retention reads the oldest first)",
+    sql: "UPDATE command SET n = time::millis(finished ?? updated) WHERE lane = 'done';",
+  },
+  {
+    id: 105,
+    name: "queue_state: when retention last ran (workers take turns through it)",
+    sql: `
+DEFINE TABLE OVERWRITE queue_state SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS last_run ON queue_state TYPE datetime;
 `,
   },
 ];

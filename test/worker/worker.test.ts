@@ -62,7 +62,8 @@ describe("one worker", () => {
     await waitFor(() => seen.at(-1) === "completed", 5_000);
     await unwatch();
     expect(s).toMatchObject({ status: "completed", result: { slept: 600 }, error_message: null, attempts: 1 });
-    expect(s.progress).toMatchObject({ fraction: 1, stage: "sleeping" });
+    // Done reads done, not the last stage's words (issue 7 §5).
+    expect(s.progress).toEqual({ fraction: 1, stage: "done", message: "completed" });
     expect(seen).toContain("running");
     expect(seen.at(-1)).toBe("completed");
   });
@@ -131,6 +132,42 @@ describe("waking", () => {
     expect((await settled(job_id, 5_000)).status).toBe("completed");
     expect(Date.now() - t).toBeLessThan(1_000);
     await w.stop(500);
+  });
+});
+
+describe("waking without the poll", () => {
+  it("a delayed job runs when it is due, not at the next poll", async () => {
+    const w = new Worker({ db, registry: handlers(), concurrency: 1, pollMs: 60_000, log: silentLogger });
+    workers.push(w);
+    await w.start();
+    try {
+      const due = Date.now() + 400;
+      const { job_id } = await queue.submit("noop", { k: "delayed" }, { runAfter: new Date(due) });
+      const s = await settled(job_id, 10_000);
+      expect(s.status).toBe("completed");
+      // Woken by its own timer at run_after: well before the minute-long poll.
+      expect(Date.now() - due).toBeLessThan(5_000);
+    } finally {
+      await w.stop(500);
+    }
+  });
+
+  it("a worker busy long enough to drop its LIVE query subscribes again when it runs out of work", async () => {
+    const w = new Worker({ db, registry: handlers(), concurrency: 1, pollMs: 60_000, log: silentLogger });
+    workers.push(w);
+    await w.start();
+    try {
+      // Busy for 3 s: past the 2 s after which a busy worker drops its LIVE query.
+      const busy = await queue.submit("sleep", { ms: 3_000 });
+      expect((await settled(busy.job_id, 15_000)).status).toBe("completed");
+      await new Promise((r) => setTimeout(r, 300)); // idle now, with a minute until the next poll
+      const t = Date.now();
+      const { job_id } = await queue.submit("noop", { k: "after busy" });
+      expect((await settled(job_id, 10_000)).status).toBe("completed");
+      expect(Date.now() - t).toBeLessThan(5_000);
+    } finally {
+      await w.stop(500);
+    }
   });
 });
 
