@@ -9,6 +9,21 @@ import type { Config } from "./config.js";
 import { readHostState, connectFromConfig } from "./db/index.js";
 import { errorMessage } from "./errors.js";
 import { logsRequested, silentLogger } from "./log.js";
+import { resolveTtsProvider } from "./providers/tts/registry.js";
+import { DEFAULT_LLM_MODEL, resolveLlmProvider } from "./providers/writer/registry.js";
+
+/** An endpoint as doctor shows it: its origin only (a URL may carry credentials), and the model. */
+function endpointDetail(baseUrl: string | undefined, model: string | undefined): string {
+  let where = "api.openai.com";
+  if (baseUrl) {
+    try {
+      where = new URL(baseUrl).origin;
+    } catch {
+      where = "(LLM/TTS base URL is not a URL)";
+    }
+  }
+  return model ? `at ${where}, model ${model}` : `at ${where}`;
+}
 
 type Check = { name: string; ok: boolean; detail: string };
 
@@ -57,12 +72,15 @@ export async function main(args: string[], config: Config): Promise<number> {
       report({ name: "database query", ok: false, detail: errorMessage(err) });
     }
   }
-  const remote = Boolean(config.openai.apiKey || config.openai.baseUrl);
-  const llm = remote
-    ? `OpenAI-compatible (${config.openai.baseUrl ?? "api.openai.com"})`
-    : "built-in offline writer (no OPENAI_API_KEY / OPENAI_BASE_URL)";
+  // "auto" as a run resolves it (providers/*/registry.ts): a configured endpoint, else the client's
+  // model when the submitting client declared sampling, else the built-in writer or voices.
+  const llm = resolveLlmProvider("auto", config) === "openai"
+    ? `OpenAI-compatible ${endpointDetail(config.llm.baseUrl, config.llm.model ?? DEFAULT_LLM_MODEL)}`
+    : "the MCP client's model when it offers sampling, else the built-in offline writer (no LLM_/OPENAI_ key or URL)";
   report({ name: "script writer (auto)", ok: true, detail: llm });
-  const tts = remote ? "OpenAI-compatible TTS" : "built-in Flite voices (slt, rms, awb)";
+  const tts = resolveTtsProvider("auto", config) === "openai"
+    ? `OpenAI-compatible TTS ${endpointDetail(config.tts.baseUrl, config.tts.model)}`
+    : "built-in Flite voices (slt, rms, awb)";
   const elevenlabs = config.elevenlabs.apiKey ? "; ElevenLabs key set" : "";
   report({ name: "voices (auto)", ok: true, detail: `${tts}${elevenlabs}` });
   checking("the built-in voice");

@@ -43,6 +43,21 @@ describe("config", () => {
     expect(p.stderr()).toMatch(/ok\s+built-in voice\s+spoke \d+\.\d s of audio/);
   });
 
+  it("doctor names the writer's and the voices' endpoints by origin, never their credentials", async () => {
+    const env = cleanEnv({
+      PODCAST_MCP_DATA_DIR: tmpDataDir(),
+      LLM_BASE_URL: "http://user:hunter2@127.0.0.1:11434/v1",
+      LLM_MODEL: "llama3.1",
+      TTS_BASE_URL: "http://127.0.0.1:8880/v1",
+      TTS_MODEL: "kokoro",
+    });
+    const p = spawnCli(["doctor"], env);
+    expect((await p.exited).code).toBe(0);
+    expect(p.stderr()).toMatch(/script writer \(auto\)\s+OpenAI-compatible at http:\/\/127\.0\.0\.1:11434, model llama3\.1/);
+    expect(p.stderr()).toMatch(/voices \(auto\)\s+OpenAI-compatible TTS at http:\/\/127\.0\.0\.1:8880, model kokoro/);
+    expect(p.stderr()).not.toMatch(/hunter2/);
+  });
+
   it("an unknown command says so and lists the commands", async () => {
     const p = spawnCli(["frobnicate"], cleanEnv());
     expect((await p.exited).code).toBe(2);
