@@ -228,7 +228,9 @@ export class EpisodeStore {
 
   /** Calls back when an episode is created or deleted (the list changed). */
   async watchList(onChange: () => void): Promise<() => Promise<void>> {
-    const sub = await this.#db.live(new Table("episode"));
+    // Ids only: an episode's every checkpoint write would otherwise send the whole record (content,
+    // transcript) to each watching server.
+    const sub = await this.#db.live(new Table("episode")).fields("id");
     const unsubscribe = sub.subscribe((msg) => {
       if (msg.action === "CREATE" || msg.action === "DELETE") onChange();
     });

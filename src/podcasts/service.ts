@@ -265,11 +265,8 @@ export class PodcastService {
 
   /** Every change of a podcast job, with its episode id. */
   async watchJobs(onChange: (job: JobStatusWithEpisode) => void): Promise<() => Promise<void>> {
-    const episodes = new Map<string, string | null>();
-    return this.#queue.watch(undefined, (s) => {
-      if (s.name !== GENERATE_PODCAST) return;
-      onChange(this.#withEpisode(s));
-    });
+    // Filtered by name in the database: other commands' changes are neither sent nor decoded.
+    return this.#queue.watch(undefined, (s) => onChange(this.#withEpisode(s)), { name: GENERATE_PODCAST });
   }
 
   /** Calls back when an episode is created or deleted (the list changed). */

@@ -10,7 +10,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Table, type LiveSubscription } from "surrealdb";
+import { Table, inside, type LiveSubscription } from "surrealdb";
 import type { Config } from "../config.js";
 import { connectFromConfig, migrate, startDbHost, type Db, type DbHost } from "../db/index.js";
 import type { Logger } from "../log.js";
@@ -122,9 +122,11 @@ async function watchForWork(db: Db, onWork: () => void, log: Logger): Promise<()
   poll.unref();
   let live: LiveSubscription | undefined;
   try {
-    live = await db.live(new Table("command"));
+    // Only jobs that become runnable or wait, ids only (as a worker's own watch): a `LIVE SELECT *`
+    // sent every claim, progress write and completion to the daemon, a whole record each.
+    live = await db.live(new Table("command")).fields("id", "lane").where(inside("lane", ["ready", "delayed"]));
     live.subscribe((msg) => {
-      if (msg.action === "CREATE" || (msg.action === "UPDATE" && msg.value.status === "pending")) onWork();
+      if (msg.action === "CREATE" || msg.action === "UPDATE") onWork();
     });
   } catch (err) {
     log.warn({ err }, "LIVE query unavailable; waking workers by polling only");
