@@ -25,44 +25,48 @@ const REMOTE_HANDSHAKE_TIMEOUT_MS = 15_000;
 
 export class HostLink {
   /** The last target the state file gave: while the host is down it is the best guess. */
-  private last: HostTarget | undefined;
-  private proven: HostTarget | undefined;
-  private lastRefused = "";
+  #last: HostTarget | undefined;
+  #proven: HostTarget | undefined;
+  #lastRefused = "";
 
+  readonly #find: () => HostTarget | undefined;
+  readonly #log: Logger;
   constructor(
     /** Reads the state file now; undefined when there is none or its process is gone. */
-    private readonly find: () => HostTarget | undefined,
+    find: () => HostTarget | undefined,
     /** The state file, named in log lines. */
     readonly source: string,
-    private readonly log: Logger,
+    log: Logger,
     initial?: HostTarget,
   ) {
-    this.last = initial;
+    this.#log = log;
+    this.#find = find;
+    this.#last = initial;
   }
 
   /** The secret of the host this link last proved; null (no sign-in) before any proof. */
   credentials(): { username: string; password: string } | null {
-    return this.proven ? { username: "root", password: this.proven.secret } : null;
+    return this.#proven ? { username: "root", password: this.#proven.secret } : null;
   }
 
-  private target(): HostTarget | undefined {
-    const now = this.find();
-    if (now) this.last = now;
-    return this.last;
+  #target(): HostTarget | undefined {
+    const now = this.#find();
+    if (now) this.#last = now;
+    return this.#last;
   }
 
-  private accepted(target: HostTarget): void {
-    this.proven = target;
-    if (this.lastRefused) this.log.info({ url: target.url }, "db: the local DB host proved itself again; signing in");
-    this.lastRefused = "";
+  #accepted(target: HostTarget): void {
+    this.#proven = target;
+    if (this.#lastRefused) this.#log.info({ url: target.url }, "db: the local DB host proved itself again; signing in");
+    this.#lastRefused = "";
   }
 
-  private refused(url: string, why: string): void {
-    this.proven = undefined;
+  #refused(url: string, why: string): void {
+    this.#proven = undefined;
     // Once at warn per address: the SDK retries every ≤ 2 s while the impostor holds the port.
-    const level = this.lastRefused === url ? "debug" : "warn";
-    this.lastRefused = url;
-    this.log[level](
+    const level = this.#lastRefused === url ? "debug" : "warn";
+    this.#lastRefused = url;
+    this.#log[level](
       { url, file: this.source },
       `db: refused ${url}: ${why}; not signing in (another program may hold the port)`,
     );
@@ -74,7 +78,7 @@ export class HostLink {
     class Socket extends WebSocket {
       constructor(address: string | URL, protocols?: string | string[]) {
         const url = new URL(address);
-        const target = link.target();
+        const target = link.#target();
         if (target) {
           const to = new URL(target.url);
           url.protocol = to.protocol;
@@ -83,8 +87,8 @@ export class HostLink {
         const nonce = newNonce();
         super(url, protocols, { handshakeTimeout: LOCAL_HANDSHAKE_TIMEOUT_MS, headers: { [NONCE_HEADER]: nonce } });
         this.once("upgrade", (res) => {
-          if (target && proofMatches(target.secret, nonce, res.headers[PROOF_HEADER])) return link.accepted(target);
-          link.refused(
+          if (target && proofMatches(target.secret, nonce, res.headers[PROOF_HEADER])) return link.#accepted(target);
+          link.#refused(
             url.origin,
             target
               ? `it did not prove it knows the secret in ${link.source}`

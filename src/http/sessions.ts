@@ -48,13 +48,19 @@ export class LegacySessions {
   /** Sessions being set up (between the check and their registration), so concurrent initializes count. */
   #opening = 0;
 
+  readonly #sessionServer: () => McpServer | Promise<McpServer>;
+  readonly #log: Logger;
+  readonly #limits: SessionLimits;
   constructor(
     /** A new McpServer for one session (attached to the hub by the caller's factory). */
-    private readonly sessionServer: () => McpServer | Promise<McpServer>,
+    sessionServer: () => McpServer | Promise<McpServer>,
     statelessServer: McpServerFactory,
-    private readonly log: Logger,
-    private readonly limits: SessionLimits = { maxSessions: MAX_SESSIONS, idleMs: SESSION_IDLE_MS },
+    log: Logger,
+    limits: SessionLimits = { maxSessions: MAX_SESSIONS, idleMs: SESSION_IDLE_MS },
   ) {
+    this.#limits = limits;
+    this.#log = log;
+    this.#sessionServer = sessionServer;
     this.#stateless = legacyStatelessFallback(statelessServer, (err) => log.debug({ err }, "mcp http stateless"));
     this.#sweeper = setInterval(() => this.sweep(), Math.min(60_000, Math.max(50, limits.idleMs / 4))).unref();
   }
@@ -107,12 +113,12 @@ export class LegacySessions {
 
   async #open(request: Request, body: unknown): Promise<Response> {
     this.sweep();
-    if (this.#sessions.size + this.#opening >= this.limits.maxSessions) {
-      this.log.warn({ sessions: this.#sessions.size }, "MCP session limit reached: initialize refused");
+    if (this.#sessions.size + this.#opening >= this.#limits.maxSessions) {
+      this.#log.warn({ sessions: this.#sessions.size }, "MCP session limit reached: initialize refused");
       return rpcError(
         503,
         -32000,
-        `Too many open sessions (${this.limits.maxSessions}): end one with DELETE or retry later`,
+        `Too many open sessions (${this.#limits.maxSessions}): end one with DELETE or retry later`,
         { "retry-after": "60" },
       );
     }
@@ -125,7 +131,7 @@ export class LegacySessions {
   }
 
   async #serveInitialize(request: Request, body: unknown): Promise<Response> {
-    const server = await this.sessionServer();
+    const server = await this.#sessionServer();
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sid) => {
@@ -138,7 +144,7 @@ export class LegacySessions {
         };
       },
     });
-    transport.onerror = (err) => this.log.debug({ err }, "mcp http session");
+    transport.onerror = (err) => this.#log.debug({ err }, "mcp http session");
     await server.connect(transport);
     const response = await transport.handleRequest(request, { parsedBody: body });
     // Refused before a session began (406, 415…): nothing will ever close this instance but us.
@@ -149,10 +155,10 @@ export class LegacySessions {
   /** Closes sessions idle for longer than the limit (run on a timer; exposed for tests). */
   sweep(now = Date.now()): void {
     for (const [sid, s] of this.#sessions) {
-      if (s.open > 0 || now - s.lastSeen < this.limits.idleMs) continue;
+      if (s.open > 0 || now - s.lastSeen < this.#limits.idleMs) continue;
       this.#sessions.delete(sid);
-      this.log.debug({ session: sid }, "MCP session expired");
-      s.server.close().catch((err: unknown) => this.log.debug({ err }, "session close"));
+      this.#log.debug({ session: sid }, "MCP session expired");
+      s.server.close().catch((err: unknown) => this.#log.debug({ err }, "session close"));
     }
   }
 

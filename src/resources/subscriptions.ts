@@ -14,15 +14,17 @@ interface Entry {
 }
 
 export class SubscriptionHub {
-  private readonly entries = new Set<Entry>();
+  readonly #entries = new Set<Entry>();
   /** Extra sinks (the HTTP handler's event bus for 2026-era listen streams). */
-  private readonly sinks: { updated(uri: string): void; listChanged(): void }[] = [];
+  readonly #sinks: { updated(uri: string): void; listChanged(): void }[] = [];
 
-  constructor(private readonly log: Logger) {}
+  readonly #log: Logger;
+  constructor(log: Logger) {
+    this.#log = log;}
 
   attach(server: McpServer, era: "legacy" | "modern"): void {
     const entry: Entry = { server, era, uris: new Set() };
-    this.entries.add(entry);
+    this.#entries.add(entry);
     server.server.setRequestHandler("resources/subscribe", async (req) => {
       entry.uris.add(req.params.uri);
       return {};
@@ -33,38 +35,38 @@ export class SubscriptionHub {
     });
     const prev = server.server.onclose;
     server.server.onclose = () => {
-      this.entries.delete(entry);
+      this.#entries.delete(entry);
       prev?.();
     };
   }
 
   addSink(sink: { updated(uri: string): void; listChanged(): void }): void {
-    this.sinks.push(sink);
+    this.#sinks.push(sink);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   /** `uris`: every spelling of the changed resource (see uriVariants). */
   updated(uris: string[]): void {
-    for (const e of this.entries) {
+    for (const e of this.#entries) {
       const targets = e.era === "modern" ? uris.slice(0, 1) : uris.filter((u) => e.uris.has(u));
       for (const uri of targets) {
-        e.server.server.sendResourceUpdated({ uri }).catch((err: unknown) => this.log.debug({ err, uri }, "resource update not sent"));
+        e.server.server.sendResourceUpdated({ uri }).catch((err: unknown) => this.#log.debug({ err, uri }, "resource update not sent"));
       }
     }
-    for (const s of this.sinks) for (const uri of uris) s.updated(uri);
+    for (const s of this.#sinks) for (const uri of uris) s.updated(uri);
   }
 
   listChanged(): void {
-    for (const e of this.entries) {
+    for (const e of this.#entries) {
       try {
         e.server.sendResourceListChanged();
       } catch (err) {
-        this.log.debug({ err }, "list_changed not sent");
+        this.#log.debug({ err }, "list_changed not sent");
       }
     }
-    for (const s of this.sinks) s.listChanged();
+    for (const s of this.#sinks) s.listChanged();
   }
 }

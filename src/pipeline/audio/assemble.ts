@@ -329,17 +329,19 @@ function passClock(): () => { wall: number; cpu: number } {
 
 /** Gives the event loop a turn every ~50 ms of work (heartbeats, progress) and checks for a cancel. */
 class Ticker {
-  private since = performance.now();
-  constructor(private readonly signal: AbortSignal | undefined) {}
+  #since = performance.now();
+  readonly #signal: AbortSignal | undefined;
+  constructor(signal: AbortSignal | undefined) {
+    this.#signal = signal;}
 
   check(): void {
-    if (this.signal?.aborted) throw new AppError("canceled", "audio: assembly canceled");
+    if (this.#signal?.aborted) throw new AppError("canceled", "audio: assembly canceled");
   }
 
   async tick(): Promise<void> {
-    if (performance.now() - this.since > 50) {
+    if (performance.now() - this.#since > 50) {
       await new Promise<void>((r) => setImmediate(r));
-      this.since = performance.now();
+      this.#since = performance.now();
     }
     this.check();
   }

@@ -52,24 +52,31 @@ export function kWeightingFilters(sampleRate: number): [Biquad, Biquad] {
  * signal in pieces gives the same numbers as metering it at once.
  */
 export class KWeighting {
-  private readonly s: Biquad;
-  private readonly h: Biquad;
+  readonly #s: Biquad;
+  readonly #h: Biquad;
   // Direct form I state, in double precision: the high-pass pole sits very close to z = 1.
-  private x1 = 0;
-  private x2 = 0;
-  private y1 = 0;
-  private y2 = 0;
-  private z1 = 0;
-  private z2 = 0;
+  #x1 = 0;
+  #x2 = 0;
+  #y1 = 0;
+  #y2 = 0;
+  #z1 = 0;
+  #z2 = 0;
 
   constructor(readonly sampleRate: number) {
-    [this.s, this.h] = kWeightingFilters(sampleRate);
+    [this.#s, this.#h] = kWeightingFilters(sampleRate);
   }
 
   /** out[i] = (K-weighted x[i])², for i < x.length (x may be undefined: that many zeros). */
   squares(x: Float32Array | undefined, n: number, out: Float64Array): void {
-    const { s, h } = this;
-    let { x1, x2, y1, y2, z1, z2 } = this;
+    // The state in locals for the loop, written back after it.
+    const s = this.#s;
+    const h = this.#h;
+    let x1 = this.#x1;
+    let x2 = this.#x2;
+    let y1 = this.#y1;
+    let y2 = this.#y2;
+    let z1 = this.#z1;
+    let z2 = this.#z2;
     for (let i = 0; i < n; i++) {
       const x0 = x ? x[i]! : 0;
       const y0 = s.b0 * x0 + s.b1 * x1 + s.b2 * x2 - s.a1 * y1 - s.a2 * y2;
@@ -82,7 +89,12 @@ export class KWeighting {
       z1 = z0;
       out[i] = z0 * z0;
     }
-    Object.assign(this, { x1, x2, y1, y2, z1, z2 });
+    this.#x1 = x1;
+    this.#x2 = x2;
+    this.#y1 = y1;
+    this.#y2 = y2;
+    this.#z1 = z1;
+    this.#z2 = z2;
   }
 }
 
@@ -152,47 +164,47 @@ export function gatedLoudness(power: ArrayLike<number>): number {
  * integratedLoudness() says of the whole timeline, with no more than one piece in memory.
  */
 export class TimelineMeter {
-  private readonly k: KWeighting;
-  private sums = new Float64Array(1024);
-  private position = 0;
-  private scratch = new Float64Array(0);
+  readonly #k: KWeighting;
+  #sums = new Float64Array(1024);
+  #position = 0;
+  #scratch = new Float64Array(0);
 
   constructor(readonly sampleRate: number) {
-    this.k = new KWeighting(sampleRate);
+    this.#k = new KWeighting(sampleRate);
   }
 
   /** Meters the next n samples (x, or silence when x is undefined); returns their K-weighted squares. */
   push(x: Float32Array | undefined, n: number): Float64Array {
-    if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, this.scratch.length * 2));
-    const sq = this.scratch.subarray(0, n);
-    this.k.squares(x, n, sq);
+    if (this.#scratch.length < n) this.#scratch = new Float64Array(Math.max(n, this.#scratch.length * 2));
+    const sq = this.#scratch.subarray(0, n);
+    this.#k.squares(x, n, sq);
     const fs = this.sampleRate;
-    let b = Math.floor((this.position * 10) / fs);
-    while (subBlockStart(b + 1, fs) <= this.position) b++;
+    let b = Math.floor((this.#position * 10) / fs);
+    while (subBlockStart(b + 1, fs) <= this.#position) b++;
     let i = 0;
     while (i < n) {
-      const end = Math.min(n, subBlockStart(b + 1, fs) - this.position);
+      const end = Math.min(n, subBlockStart(b + 1, fs) - this.#position);
       let acc = 0;
       for (; i < end; i++) acc += sq[i]!;
-      if (b >= this.sums.length) {
-        const grown = new Float64Array(Math.max(b + 1, this.sums.length * 2));
-        grown.set(this.sums);
-        this.sums = grown;
+      if (b >= this.#sums.length) {
+        const grown = new Float64Array(Math.max(b + 1, this.#sums.length * 2));
+        grown.set(this.#sums);
+        this.#sums = grown;
       }
-      this.sums[b]! += acc;
+      this.#sums[b]! += acc;
       b++;
     }
-    this.position += n;
+    this.#position += n;
     return sq;
   }
 
   /** Integrated loudness (LUFS) of everything pushed so far; a last partial sub-block is left out. */
   integrated(): number {
     const fs = this.sampleRate;
-    const count = Math.floor((this.position * 10) / fs);
+    const count = Math.floor((this.#position * 10) / fs);
     const lengths = new Float64Array(count);
     for (let b = 0; b < count; b++) lengths[b] = subBlockStart(b + 1, fs) - subBlockStart(b, fs);
-    return gatedLoudness(blockPowers(this.sums.subarray(0, count), lengths));
+    return gatedLoudness(blockPowers(this.#sums.subarray(0, count), lengths));
   }
 }
 

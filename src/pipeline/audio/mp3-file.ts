@@ -9,17 +9,21 @@ import { writeAll } from "./spool.js";
 const BATCH_BYTES = 256 * 1024;
 
 export class Mp3File {
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private position: number;
-  private encoder!: Mp3Encoder;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #position: number;
+  #encoder!: Mp3Encoder;
 
+  readonly #fh: FileHandle;
+  readonly #head: Buffer;
   private constructor(
-    private readonly fh: FileHandle,
+    fh: FileHandle,
     readonly file: string,
-    private readonly head: Buffer,
+    head: Buffer,
   ) {
-    this.position = head.length;
+    this.#head = head;
+    this.#fh = fh;
+    this.#position = head.length;
   }
 
   /** Creates `file` (replacing it) and writes `head`, the ID3 tag. */
@@ -28,45 +32,45 @@ export class Mp3File {
     const f = new Mp3File(fh, file, head);
     try {
       await writeAll(fh, head, 0);
-      f.encoder = await Mp3Encoder.create(sampleRate, bitrate, (b) => {
-        f.pending.push(b);
-        f.pendingBytes += b.length;
+      f.#encoder = await Mp3Encoder.create(sampleRate, bitrate, (b) => {
+        f.#pending.push(b);
+        f.#pendingBytes += b.length;
       });
     } catch (err) {
       await fh.close();
       throw err;
     }
-    f.position += f.encoder.infoFrameLength;
+    f.#position += f.#encoder.infoFrameLength;
     return f;
   }
 
   async write(samples: Float32Array): Promise<void> {
-    await this.encoder.encode(samples);
-    if (this.pendingBytes >= BATCH_BYTES) await this.flush();
+    await this.#encoder.encode(samples);
+    if (this.#pendingBytes >= BATCH_BYTES) await this.#flush();
   }
 
   /** Encodes the last frames, writes the Info frame in front of them and closes the file. */
   async finish(): Promise<Mp3Summary & { fileBytes: number }> {
-    const summary = await this.encoder.finish();
-    await this.flush();
-    await writeAll(this.fh, this.encoder.infoFrame(), this.head.length);
-    await this.fh.close();
-    return { ...summary, fileBytes: this.position };
+    const summary = await this.#encoder.finish();
+    await this.#flush();
+    await writeAll(this.#fh, this.#encoder.infoFrame(), this.#head.length);
+    await this.#fh.close();
+    return { ...summary, fileBytes: this.#position };
   }
 
   /** Stops the encoder, closes and removes the file (after a failure or a cancel). */
   async discard(): Promise<void> {
-    await this.encoder.abort().catch(() => undefined);
-    await this.fh.close().catch(() => undefined);
+    await this.#encoder.abort().catch(() => undefined);
+    await this.#fh.close().catch(() => undefined);
     await rm(this.file, { force: true });
   }
 
-  private async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const bytes = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    await writeAll(this.fh, bytes, this.position);
-    this.position += bytes.length;
+  async #flush(): Promise<void> {
+    if (this.#pendingBytes === 0) return;
+    const bytes = Buffer.concat(this.#pending, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    await writeAll(this.#fh, bytes, this.#position);
+    this.#position += bytes.length;
   }
 }

@@ -88,34 +88,34 @@ export class FrameCounter {
   crc = 0;
   first: FrameHeader | undefined;
   /** Offset, in the stream, of the next frame header. */
-  private next = 0;
+  #next = 0;
   /** Up to 3 header bytes that arrived at the end of the previous piece. */
-  private carry = new Uint8Array(4);
-  private carried = 0;
+  #carry = new Uint8Array(4);
+  #carried = 0;
 
   push(piece: Uint8Array): void {
     this.crc = crc16(piece, this.crc);
     const start = this.bytes;
     const end = start + piece.length;
-    while (this.next < end) {
-      const rel = this.next - start; // may be negative: the header began in an earlier piece
+    while (this.#next < end) {
+      const rel = this.#next - start; // may be negative: the header began in an earlier piece
       let header: FrameHeader | undefined;
       if (rel >= 0 && rel + 4 <= piece.length) {
         header = parseFrameHeader(piece, rel);
       } else {
         // The header straddles pieces: gather its 4 bytes.
         const from = Math.max(0, rel);
-        const take = Math.min(4 - this.carried, piece.length - from);
-        this.carry.set(piece.subarray(from, from + take), this.carried);
-        this.carried += take;
-        if (this.carried < 4) break;
-        header = parseFrameHeader(this.carry, 0);
-        this.carried = 0;
+        const take = Math.min(4 - this.#carried, piece.length - from);
+        this.#carry.set(piece.subarray(from, from + take), this.#carried);
+        this.#carried += take;
+        if (this.#carried < 4) break;
+        header = parseFrameHeader(this.#carry, 0);
+        this.#carried = 0;
       }
-      if (!header) throw new Error(`mp3: no frame header at byte ${this.next} of the encoder's output`);
+      if (!header) throw new Error(`mp3: no frame header at byte ${this.#next} of the encoder's output`);
       this.first ??= header;
       this.frames++;
-      this.next += header.length;
+      this.#next += header.length;
     }
     this.bytes = end;
   }

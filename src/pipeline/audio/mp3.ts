@@ -67,28 +67,32 @@ const encoderPath = () => createRequire(import.meta.url).resolve("wasm-media-enc
  * is the frame that belongs in front, once finish() has returned.
  */
 export class Mp3Encoder {
-  private readonly counter = new FrameCounter();
-  private header = new Uint8Array(4);
-  private pcmSamples = 0;
-  private finished = false;
-  private failure: Error | undefined;
+  readonly #counter = new FrameCounter();
+  #header = new Uint8Array(4);
+  #pcmSamples = 0;
+  #finished = false;
+  #failure: Error | undefined;
   /** One entry per message sent, answered in order. */
-  private readonly waiting: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void }[] = [];
+  readonly #waiting: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void }[] = [];
 
+  readonly #worker: Worker;
+  readonly #sink: (bytes: Uint8Array) => void;
   private constructor(
-    private readonly worker: Worker,
+    worker: Worker,
     readonly sampleRate: number,
     readonly bitrate: Mp3Bitrate,
-    private readonly sink: (bytes: Uint8Array) => void,
+    sink: (bytes: Uint8Array) => void,
   ) {
+    this.#sink = sink;
+    this.#worker = worker;
     worker.on("message", (m: Uint8Array | { error: string }) => {
-      if (!(m instanceof Uint8Array)) return this.fail(new Error(`mp3 encoder: ${m.error}`));
-      if (m.length > 0) this.emit(m);
-      this.waiting.shift()?.resolve();
+      if (!(m instanceof Uint8Array)) return this.#fail(new Error(`mp3 encoder: ${m.error}`));
+      if (m.length > 0) this.#emit(m);
+      this.#waiting.shift()?.resolve();
     });
-    worker.on("error", (err) => this.fail(err));
+    worker.on("error", (err) => this.#fail(err));
     worker.on("exit", (code) => {
-      if (!this.finished) this.fail(new Error(`mp3 encoder thread exited (${code})`));
+      if (!this.#finished) this.#fail(new Error(`mp3 encoder thread exited (${code})`));
     });
   }
 
@@ -106,59 +110,59 @@ export class Mp3Encoder {
 
   /** Queues the samples (copied); waits only when the encoder is several slices behind. */
   async encode(samples: Float32Array): Promise<void> {
-    if (this.finished) throw new Error("mp3: encode after finish");
+    if (this.#finished) throw new Error("mp3: encode after finish");
     for (let i = 0; i < samples.length; i += CHUNK) {
       const slice = samples.slice(i, Math.min(samples.length, i + CHUNK));
-      this.pcmSamples += slice.length; // before sending: the transfer empties the slice
-      this.send(slice);
-      while (this.waiting.length > MAX_IN_FLIGHT) await this.waiting[0]!.promise;
+      this.#pcmSamples += slice.length; // before sending: the transfer empties the slice
+      this.#send(slice);
+      while (this.#waiting.length > MAX_IN_FLIGHT) await this.#waiting[0]!.promise;
     }
-    if (this.failure) throw this.failure;
+    if (this.#failure) throw this.#failure;
   }
 
   /** Encodes what is left and the last frames; every byte has reached the sink when it returns. */
   async finish(): Promise<Mp3Summary> {
-    if (!this.finished) {
-      this.send(undefined);
-      await Promise.all(this.waiting.map((w) => w.promise));
-      this.finished = true;
-      await this.worker.terminate();
+    if (!this.#finished) {
+      this.#send(undefined);
+      await Promise.all(this.#waiting.map((w) => w.promise));
+      this.#finished = true;
+      await this.#worker.terminate();
     }
-    const first = this.counter.first;
+    const first = this.#counter.first;
     if (!first) throw new Error("mp3: the encoder wrote no frame");
     const delay = ENCODER_DELAY_SAMPLES;
     return {
-      frames: this.counter.frames,
+      frames: this.#counter.frames,
       samplesPerFrame: first.samplesPerFrame,
-      bytes: this.infoFrameLength + this.counter.bytes,
-      pcmSamples: this.pcmSamples,
+      bytes: this.infoFrameLength + this.#counter.bytes,
+      pcmSamples: this.#pcmSamples,
       delay,
-      padding: this.counter.frames * first.samplesPerFrame - delay - this.pcmSamples,
+      padding: this.#counter.frames * first.samplesPerFrame - delay - this.#pcmSamples,
     };
   }
 
   /** The Info frame for what was encoded; call after finish(). */
   infoFrame(): Buffer {
-    const first = this.counter.first;
-    if (!this.finished || !first) throw new Error("mp3: infoFrame before finish");
+    const first = this.#counter.first;
+    if (!this.#finished || !first) throw new Error("mp3: infoFrame before finish");
     return buildInfoFrame({
       audio: first,
-      audioHeaderBytes: this.header,
-      frames: this.counter.frames,
-      audioBytes: this.counter.bytes,
-      audioCrc: this.counter.crc,
-      pcmSamples: this.pcmSamples,
+      audioHeaderBytes: this.#header,
+      frames: this.#counter.frames,
+      audioBytes: this.#counter.bytes,
+      audioCrc: this.#counter.crc,
+      pcmSamples: this.#pcmSamples,
     });
   }
 
   /** Stops the thread (after a failure or a cancel); nothing more reaches the sink. */
   async abort(): Promise<void> {
-    this.finished = true;
-    await this.worker.terminate();
+    this.#finished = true;
+    await this.#worker.terminate();
   }
 
-  private send(samples: Float32Array | undefined): void {
-    if (this.failure) throw this.failure;
+  #send(samples: Float32Array | undefined): void {
+    if (this.#failure) throw this.#failure;
     let resolve!: () => void;
     let reject!: (e: Error) => void;
     const promise = new Promise<void>((res, rej) => {
@@ -166,20 +170,20 @@ export class Mp3Encoder {
       reject = rej;
     });
     promise.catch(() => undefined); // a failure is reported by the next call, not as an unhandled rejection
-    this.waiting.push({ promise, resolve, reject });
-    if (samples) this.worker.postMessage(samples, [samples.buffer as ArrayBuffer]);
-    else this.worker.postMessage(null);
+    this.#waiting.push({ promise, resolve, reject });
+    if (samples) this.#worker.postMessage(samples, [samples.buffer as ArrayBuffer]);
+    else this.#worker.postMessage(null);
   }
 
-  private fail(err: Error): void {
-    this.failure ??= err;
-    for (const w of this.waiting.splice(0)) w.reject(this.failure);
+  #fail(err: Error): void {
+    this.#failure ??= err;
+    for (const w of this.#waiting.splice(0)) w.reject(this.#failure);
   }
 
-  private emit(out: Uint8Array): void {
-    if (this.counter.bytes === 0) this.header = out.slice(0, 4);
-    this.counter.push(out);
-    this.sink(out);
+  #emit(out: Uint8Array): void {
+    if (this.#counter.bytes === 0) this.#header = out.slice(0, 4);
+    this.#counter.push(out);
+    this.#sink(out);
   }
 }
 

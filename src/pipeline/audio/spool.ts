@@ -11,20 +11,22 @@ export interface SpooledClip {
 }
 
 export class Spool {
-  private size = 0;
+  #size = 0;
+  readonly #fh: FileHandle;
   private constructor(
-    private readonly fh: FileHandle,
+    fh: FileHandle,
     readonly file: string,
-  ) {}
+  ) {
+    this.#fh = fh;}
 
   static async create(file: string): Promise<Spool> {
     return new Spool(await open(file, "w+"), file);
   }
 
   async append(x: Float32Array): Promise<SpooledClip> {
-    const at = { offset: this.size, length: x.length };
-    await writeAll(this.fh, new Uint8Array(x.buffer, x.byteOffset, x.byteLength), this.size * 4);
-    this.size += x.length;
+    const at = { offset: this.#size, length: x.length };
+    await writeAll(this.#fh, new Uint8Array(x.buffer, x.byteOffset, x.byteLength), this.#size * 4);
+    this.#size += x.length;
     return at;
   }
 
@@ -34,7 +36,7 @@ export class Spool {
     const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     let done = 0;
     while (done < bytes.length) {
-      const { bytesRead } = await this.fh.read(bytes, done, bytes.length - done, clip.offset * 4 + done);
+      const { bytesRead } = await this.#fh.read(bytes, done, bytes.length - done, clip.offset * 4 + done);
       if (bytesRead === 0) throw new Error(`spool: ${this.file} ended early`);
       done += bytesRead;
     }
@@ -43,7 +45,7 @@ export class Spool {
 
   /** Closes and deletes the file; safe to call twice. */
   async dispose(): Promise<void> {
-    await this.fh.close().catch(() => undefined);
+    await this.#fh.close().catch(() => undefined);
     await rm(this.file, { force: true });
   }
 }

@@ -71,9 +71,11 @@ export function stopSpeechHosts(): Promise<void> {
 export class BuiltinTtsEngine implements TtsEngine {
   readonly provider = "builtin";
   readonly concurrency = CONCURRENCY;
-  private readonly warnedLanguages = new Set<string>();
+  readonly #warnedLanguages = new Set<string>();
 
-  constructor(private readonly log: Logger) {}
+  readonly #log: Logger;
+  constructor(log: Logger) {
+    this.#log = log;}
 
   /**
    * Known voices: slt (female), rms, awb, kal16, kal (male). The model is ignored. Flite voices
@@ -95,7 +97,7 @@ export class BuiltinTtsEngine implements TtsEngine {
     if (!(speed >= BUILTIN_SPEED.min && speed <= BUILTIN_SPEED.max)) {
       throw invalidInput("settings.speed", `must be between ${BUILTIN_SPEED.min} and ${BUILTIN_SPEED.max} for the built-in voices (got ${speed})`);
     }
-    this.warnLanguage(req.language);
+    this.#warnLanguage(req.language);
     const input = fliteInputFile(text);
     const stretch = (1 / speed).toFixed(4);
     try {
@@ -105,7 +107,7 @@ export class BuiltinTtsEngine implements TtsEngine {
       // A first crash may be a passing fault (the host was killed from outside, memory was short,
       // its heap was spoiled by an earlier turn): one more try in another host, the crashed one
       // is gone. The same text crashing twice will crash again on a job retry: permanent.
-      this.log.warn(
+      this.#log.warn(
         { voice: req.voice, chars: text.length, signal: err.signal, exitCode: err.exitCode },
         "built-in voice: the speech engine crashed; trying the turn once more in another engine process",
       );
@@ -124,11 +126,11 @@ export class BuiltinTtsEngine implements TtsEngine {
     }
   }
 
-  private warnLanguage(language: string) {
+  #warnLanguage(language: string) {
     const lang = language.toLowerCase();
-    if (lang === "en" || lang.startsWith("en-") || this.warnedLanguages.has(lang)) return;
-    this.warnedLanguages.add(lang);
-    this.log.warn({ language }, "built-in voices speak English only; this text will be read with English pronunciation");
+    if (lang === "en" || lang.startsWith("en-") || this.#warnedLanguages.has(lang)) return;
+    this.#warnedLanguages.add(lang);
+    this.#log.warn({ language }, "built-in voices speak English only; this text will be read with English pronunciation");
   }
 }
 

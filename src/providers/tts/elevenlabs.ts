@@ -31,16 +31,20 @@ export class ElevenLabsTtsEngine implements TtsEngine {
   readonly provider = "elevenlabs";
   /** Free and starter plans allow 2 requests at once; more get 429 too_many_concurrent_requests. */
   readonly concurrency = 2;
-  private client: Promise<Client> | undefined;
+  #client: Promise<Client> | undefined;
 
+  readonly #opts: ElevenLabsTtsOptions;
+  readonly #log: Logger;
   constructor(
-    private readonly opts: ElevenLabsTtsOptions,
-    private readonly log: Logger,
-  ) {}
+    opts: ElevenLabsTtsOptions,
+    log: Logger,
+  ) {
+    this.#log = log;
+    this.#opts = opts;}
 
   /** The voice must be one the account can use (GET /v1/voices, fetched once per process). The model is not checked. */
   async checkVoice(voice: string, _model: string): Promise<void> {
-    const known = await this.voiceList();
+    const known = await this.#voiceList();
     if (!known.has(voice)) {
       throw invalidInput("voice_id", `"${voice}" is not a voice of this ElevenLabs account (use a voice_id from GET /v1/voices, e.g. ${[...known].slice(0, 3).join(", ")})`);
     }
@@ -62,7 +66,7 @@ export class ElevenLabsTtsEngine implements TtsEngine {
     const languageCode = /_v2_5$/.test(modelId) && req.language ? req.language.split("-")[0]!.toLowerCase() : undefined;
     let bytes: Uint8Array;
     try {
-      const client = await this.getClient();
+      const client = await this.#getClient();
       const stream = await client.textToSpeech.convert(
         req.voice,
         {
@@ -82,20 +86,20 @@ export class ElevenLabsTtsEngine implements TtsEngine {
     return s16leToPcm(bytes, ELEVENLABS_PCM_RATE);
   }
 
-  private getClient(): Promise<Client> {
-    if (!this.opts.apiKey) return Promise.reject(new AppError("provider_auth", "elevenlabs: ELEVENLABS_API_KEY is not set (needed for ElevenLabs text-to-speech)"));
-    this.client ??= loadSdk().then(
-      ({ ElevenLabsClient }) => new ElevenLabsClient({ apiKey: this.opts.apiKey!, ...(this.opts.baseUrl && { baseUrl: this.opts.baseUrl }), maxRetries: 0 }),
+  #getClient(): Promise<Client> {
+    if (!this.#opts.apiKey) return Promise.reject(new AppError("provider_auth", "elevenlabs: ELEVENLABS_API_KEY is not set (needed for ElevenLabs text-to-speech)"));
+    this.#client ??= loadSdk().then(
+      ({ ElevenLabsClient }) => new ElevenLabsClient({ apiKey: this.#opts.apiKey!, ...(this.#opts.baseUrl && { baseUrl: this.#opts.baseUrl }), maxRetries: 0 }),
     );
-    return this.client;
+    return this.#client;
   }
 
-  private voiceList(): Promise<Set<string>> {
-    const key = `${this.opts.baseUrl ?? ""}\u0000${this.opts.apiKey ?? ""}`;
+  #voiceList(): Promise<Set<string>> {
+    const key = `${this.#opts.baseUrl ?? ""}\u0000${this.#opts.apiKey ?? ""}`;
     let list = voiceLists.get(key);
     if (!list) {
       const signal = AbortSignal.timeout(15_000);
-      list = this.getClient()
+      list = this.#getClient()
         .then((c) => c.voices.getAll({}, { abortSignal: signal, maxRetries: 0 }))
         .then((r) => new Set(r.voices.map((v) => v.voiceId)))
         .catch(async (err: unknown) => {
@@ -103,7 +107,7 @@ export class ElevenLabsTtsEngine implements TtsEngine {
           throw await mapElevenLabsError(err, signal);
         });
       voiceLists.set(key, list);
-      void list.then((set) => this.log.debug({ voices: set.size }, "elevenlabs voice list loaded"), () => {});
+      void list.then((set) => this.#log.debug({ voices: set.size }, "elevenlabs voice list loaded"), () => {});
     }
     return list;
   }

@@ -27,16 +27,20 @@ const serverVoices = new Map<string, Promise<Set<string> | null>>();
 export class OpenAiTtsEngine implements TtsEngine {
   readonly provider = "openai";
   readonly concurrency = 4;
-  private readonly client: OpenAI;
+  readonly #client: OpenAI;
   /** api.openai.com: the voice and model lists are known. A compatible server has its own. */
-  private readonly official: boolean;
+  readonly #official: boolean;
 
+  readonly #opts: OpenAiTtsOptions;
+  readonly #log: Logger;
   constructor(
-    private readonly opts: OpenAiTtsOptions,
-    private readonly log: Logger,
+    opts: OpenAiTtsOptions,
+    log: Logger,
   ) {
-    this.official = !opts.baseUrl || new URL(opts.baseUrl).hostname === "api.openai.com";
-    this.client = new OpenAI({
+    this.#log = log;
+    this.#opts = opts;
+    this.#official = !opts.baseUrl || new URL(opts.baseUrl).hostname === "api.openai.com";
+    this.#client = new OpenAI({
       // Local compatible servers usually want no key, but the SDK insists on one.
       apiKey: opts.apiKey ?? "no-key",
       baseURL: opts.baseUrl ?? null,
@@ -51,8 +55,8 @@ export class OpenAiTtsEngine implements TtsEngine {
    * (Kokoro does; a blend such as "af_bella+af_sky" is checked part by part), else accepted.
    */
   async checkVoice(voice: string, model: string): Promise<void> {
-    if (this.official) {
-      if (!this.opts.apiKey) throw new AppError("provider_auth", "openai: OPENAI_API_KEY is not set (needed for OpenAI text-to-speech)");
+    if (this.#official) {
+      if (!this.#opts.apiKey) throw new AppError("provider_auth", "openai: OPENAI_API_KEY is not set (needed for OpenAI text-to-speech)");
       if (!(OPENAI_VOICES as readonly string[]).includes(voice)) {
         throw invalidInput("voice_id", `"${voice}" is not an OpenAI voice; use one of ${OPENAI_VOICES.join(", ")}`);
       }
@@ -61,7 +65,7 @@ export class OpenAiTtsEngine implements TtsEngine {
       }
       return;
     }
-    const known = await this.serverVoiceList();
+    const known = await this.#serverVoiceList();
     if (!known) return;
     const parts = voice.split("+").map((p) => p.replace(/\([^)]*\)$/, "").trim());
     const unknown = parts.filter((p) => !known.has(p));
@@ -82,7 +86,7 @@ export class OpenAiTtsEngine implements TtsEngine {
     if (req.settings?.instructions && req.model.startsWith("gpt-4o-mini-tts")) params.instructions = req.settings.instructions;
     let bytes: Uint8Array;
     try {
-      const response = await this.client.audio.speech.create(params, { signal });
+      const response = await this.#client.audio.speech.create(params, { signal });
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (err) {
       throw mapOpenAiError(err, signal);
@@ -91,15 +95,15 @@ export class OpenAiTtsEngine implements TtsEngine {
     return s16leToPcm(bytes, OPENAI_PCM_RATE);
   }
 
-  private serverVoiceList(): Promise<Set<string> | null> {
-    const key = this.opts.baseUrl ?? "";
+  #serverVoiceList(): Promise<Set<string> | null> {
+    const key = this.#opts.baseUrl ?? "";
     let list = serverVoices.get(key);
     if (!list) {
-      list = this.client
+      list = this.#client
         .get<unknown>("/audio/voices", { signal: AbortSignal.timeout(10_000) })
         .then(parseVoiceList)
         .catch((err: unknown) => {
-          this.log.debug({ err: String(err) }, "speech server has no voice list; accepting any voice id");
+          this.#log.debug({ err: String(err) }, "speech server has no voice list; accepting any voice id");
           return null;
         });
       serverVoices.set(key, list);

@@ -38,52 +38,56 @@ function sharedLimiter(key: string, n: number): Limiter {
 export class ResilientTtsEngine implements TtsEngine {
   readonly provider: string;
   readonly concurrency: number;
-  private readonly limiter: Limiter;
-  private readonly attempts: number;
-  private readonly timeoutMs: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
-  private readonly maxRetryAfterMs: number;
+  readonly #limiter: Limiter;
+  readonly #attempts: number;
+  readonly #timeoutMs: number;
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #maxRetryAfterMs: number;
 
+  readonly #inner: TtsEngine;
+  readonly #log: Logger;
   constructor(
-    private readonly inner: TtsEngine,
+    inner: TtsEngine,
     limiterKey: string,
-    private readonly log: Logger,
+    log: Logger,
     opts: ResilienceOptions = {},
   ) {
+    this.#log = log;
+    this.#inner = inner;
     this.provider = inner.provider;
     this.concurrency = opts.concurrency ?? inner.concurrency;
-    this.limiter = sharedLimiter(limiterKey, this.concurrency);
-    this.attempts = opts.attempts ?? 4;
-    this.timeoutMs = opts.timeoutMs ?? 60_000;
-    this.baseDelayMs = opts.baseDelayMs ?? 500;
-    this.maxDelayMs = opts.maxDelayMs ?? 15_000;
-    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
+    this.#limiter = sharedLimiter(limiterKey, this.concurrency);
+    this.#attempts = opts.attempts ?? 4;
+    this.#timeoutMs = opts.timeoutMs ?? 60_000;
+    this.#baseDelayMs = opts.baseDelayMs ?? 500;
+    this.#maxDelayMs = opts.maxDelayMs ?? 15_000;
+    this.#maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
   }
 
   checkVoice(voice: string, model: string): Promise<void> {
     // Voice lists are fetched over the network by some providers: same retries and per-attempt
     // timeout, no slot needed, and nothing to cancel (it is one small request before any work).
-    return this.retrying(new AbortController().signal, "voice check", (s) => withTimeout(() => this.inner.checkVoice(voice, model), this.timeoutMs, s, `${this.provider} voice check`));
+    return this.#retrying(new AbortController().signal, "voice check", (s) => withTimeout(() => this.#inner.checkVoice(voice, model), this.#timeoutMs, s, `${this.provider} voice check`));
   }
 
   synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
     // The slot is held per attempt, not across the backoff sleep, so a waiting retry never blocks others.
-    return this.retrying(signal, "speech", (s) =>
-      this.limiter.run(() => withTimeout((t) => this.inner.synthesize(req, t), this.timeoutMs, s, `${this.provider} speech request`), s),
+    return this.#retrying(signal, "speech", (s) =>
+      this.#limiter.run(() => withTimeout((t) => this.#inner.synthesize(req, t), this.#timeoutMs, s, `${this.provider} speech request`), s),
     );
   }
 
-  private retrying<T>(signal: AbortSignal, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  #retrying<T>(signal: AbortSignal, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return withRetries(() => fn(signal), {
-      attempts: this.attempts,
-      baseDelayMs: this.baseDelayMs,
-      maxDelayMs: this.maxDelayMs,
-      maxRetryAfterMs: this.maxRetryAfterMs,
+      attempts: this.#attempts,
+      baseDelayMs: this.#baseDelayMs,
+      maxDelayMs: this.#maxDelayMs,
+      maxRetryAfterMs: this.#maxRetryAfterMs,
       signal,
       what: `${this.provider} ${what}`,
       onRetry: ({ attempt, delayMs, error }) =>
-        this.log.warn({ provider: this.provider, attempt, delayMs, err: describeError(error) }, `${this.provider} ${what} failed; retrying`),
+        this.#log.warn({ provider: this.provider, attempt, delayMs, err: describeError(error) }, `${this.provider} ${what} failed; retrying`),
     });
   }
 }

@@ -93,48 +93,48 @@ interface Planned {
 export class OfflineWriter implements ScriptWriter {
   readonly name = "builtin";
   // segment() is called once per segment with the same input: parse a large source once, not N times.
-  private chaptersCache: { key: string; plan: PlannedSegment[]; names: string[] } | undefined;
-  private fittedCache: { key: string; plan: PlannedSegment[] } | undefined;
+  #chaptersCache: { key: string; plan: PlannedSegment[]; names: string[] } | undefined;
+  #fittedCache: { key: string; plan: PlannedSegment[] } | undefined;
 
   /** This writer's own chapters and their names. */
-  private chapters(input: WriterInput): { plan: PlannedSegment[]; names: string[] } {
+  #chapters(input: WriterInput): { plan: PlannedSegment[]; names: string[] } {
     const english = isEnglish(input.language);
     const key = JSON.stringify([input.content, input.numSegments, input.targetMinutes, english, input.episodeName]);
-    if (this.chaptersCache?.key === key) return this.chaptersCache;
+    if (this.#chaptersCache?.key === key) return this.#chaptersCache;
     const opts = { english, maxUnheaded: input.numSegments, targetMinutes: input.targetMinutes };
     const plan = planChapters(input.content, opts);
     if (plan.length === 0) {
       throw invalidInput("content", "has no sentences to speak once markdown syntax, code blocks and URLs are removed");
     }
-    this.chaptersCache = { key, plan, names: outlineFromPlan(plan, english, input.episodeName).map((s) => s.name) };
-    return this.chaptersCache;
+    this.#chaptersCache = { key, plan, names: outlineFromPlan(plan, english, input.episodeName).map((s) => s.name) };
+    return this.#chaptersCache;
   }
 
   /** The source cut into exactly `count` segments, for an outline this writer did not make. */
-  private fitted(input: WriterInput, count: number): PlannedSegment[] {
+  #fitted(input: WriterInput, count: number): PlannedSegment[] {
     const english = isEnglish(input.language);
     const key = JSON.stringify([input.content, count, input.targetMinutes, english]);
-    if (this.fittedCache?.key !== key) {
-      this.fittedCache = { key, plan: planSegments(input.content, count, input.targetMinutes, english) };
+    if (this.#fittedCache?.key !== key) {
+      this.#fittedCache = { key, plan: planSegments(input.content, count, input.targetMinutes, english) };
     }
-    return this.fittedCache.plan;
+    return this.#fittedCache.plan;
   }
 
-  private planFor(input: WriterInput, outline: Outline, index: number): Planned {
-    const own = this.chapters(input);
+  #planFor(input: WriterInput, outline: Outline, index: number): Planned {
+    const own = this.#chapters(input);
     const names = outline.segments.map((s) => s.name);
     if (names.length === own.names.length && names.every((n, i) => n === own.names[i])) {
       const segment = own.plan[index]!;
       return { segment, named: segment.headings.length > 0, own: true };
     }
-    return { segment: this.fitted(input, names.length)[index]!, named: true, own: false };
+    return { segment: this.#fitted(input, names.length)[index]!, named: true, own: false };
   }
 
   async outline(input: WriterInput, signal: AbortSignal): Promise<Outline> {
     if (signal.aborted) throw new AppError("canceled", "the job was canceled");
     checkInput(input);
     const english = isEnglish(input.language);
-    return { segments: outlineFromPlan(this.chapters(input).plan, english, input.episodeName) };
+    return { segments: outlineFromPlan(this.#chapters(input).plan, english, input.episodeName) };
   }
 
   async segment(input: WriterInput, outline: Outline, index: number, _before: string, signal: AbortSignal): Promise<Turn[]> {
@@ -143,7 +143,7 @@ export class OfflineWriter implements ScriptWriter {
     const count = outline.segments.length;
     const seg = outline.segments[index];
     if (!seg) throw new AppError("internal", `segment index ${index} is outside the outline (${count} segments)`);
-    const { segment: planned, named, own } = this.planFor(input, outline, index);
+    const { segment: planned, named, own } = this.#planFor(input, outline, index);
     const en = isEnglish(input.language);
     const speakers = input.speakers;
     const host = speakers[0]!.name;

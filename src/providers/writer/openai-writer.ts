@@ -75,21 +75,23 @@ export function checkTurns(value: unknown, speakers: Speaker[], segment: number)
 
 export class OpenAiWriter implements ScriptWriter {
   readonly name: string;
-  private readonly timeoutMs: number;
-  private readonly retry: RetryPolicy;
-  private readonly repairAttempts: number;
+  readonly #timeoutMs: number;
+  readonly #retry: RetryPolicy;
+  readonly #repairAttempts: number;
   /** Turned off for good if the server refuses response_format json_schema. */
-  private structuredOutput = true;
+  #structuredOutput = true;
 
-  constructor(private readonly opts: OpenAiWriterOptions) {
+  readonly #opts: OpenAiWriterOptions;
+  constructor(opts: OpenAiWriterOptions) {
+    this.#opts = opts;
     this.name = `openai:${opts.model}`;
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.retry = opts.retry ?? LLM_RETRY;
-    this.repairAttempts = opts.repairAttempts ?? 2;
+    this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#retry = opts.retry ?? LLM_RETRY;
+    this.#repairAttempts = opts.repairAttempts ?? 2;
   }
 
   async outline(input: WriterInput, signal: AbortSignal): Promise<Outline> {
-    return this.structured(
+    return this.#structured(
       "outline",
       outlineMessages(input),
       { name: OUTLINE_FORMAT, schema: outlineJsonSchema(input.numSegments) },
@@ -103,7 +105,7 @@ export class OpenAiWriter implements ScriptWriter {
     if (!outline.segments[index]) {
       throw new AppError("internal", `segment index ${index} is outside the outline (${outline.segments.length} segments)`);
     }
-    return this.structured(
+    return this.#structured(
       `segment ${index + 1} of ${outline.segments.length}`,
       segmentMessages(input, outline, index, before),
       { name: TURNS_FORMAT, schema: turnsJsonSchema(input.speakers) },
@@ -113,7 +115,7 @@ export class OpenAiWriter implements ScriptWriter {
     );
   }
 
-  private async structured<T>(
+  async #structured<T>(
     label: string,
     base: ChatMessage[],
     format: { name: string; schema: Record<string, unknown> },
@@ -124,14 +126,14 @@ export class OpenAiWriter implements ScriptWriter {
     const what = `LLM ${this.name} (${label})`;
     const messages = [...base];
     let reason = "";
-    for (let attempt = 0; attempt <= this.repairAttempts; attempt++) {
-      const reply = await withRetries(() => this.complete(messages, format, maxTokens, signal, what), {
-        ...this.retry,
-        maxRetryAfterMs: this.retry.maxDelayMs,
+    for (let attempt = 0; attempt <= this.#repairAttempts; attempt++) {
+      const reply = await withRetries(() => this.#complete(messages, format, maxTokens, signal, what), {
+        ...this.#retry,
+        maxRetryAfterMs: this.#retry.maxDelayMs,
         signal,
         what: LLM_WHAT,
         onRetry: ({ attempt, delayMs, error }) =>
-          this.opts.log.warn({ attempt, delayMs, err: errorMessage(error) }, "LLM request failed, retrying"),
+          this.#opts.log.warn({ attempt, delayMs, err: errorMessage(error) }, "LLM request failed, retrying"),
       });
       const choice = reply.choices[0];
       const content = choice?.message?.content ?? "";
@@ -144,23 +146,23 @@ export class OpenAiWriter implements ScriptWriter {
       }
       if (result.ok) return result.value;
       reason = result.reason + (choice?.finish_reason === "length" ? " (the reply was cut off at the token limit; be more concise)" : "");
-      this.opts.log.warn({ what, attempt: attempt + 1, reason }, "LLM reply did not follow the rules");
+      this.#opts.log.warn({ what, attempt: attempt + 1, reason }, "LLM reply did not follow the rules");
       messages.push(
         { role: "assistant", content: content.slice(0, FEEDBACK_REPLY_CHARS) },
         { role: "user", content: `Your reply was not valid: ${reason}. Reply again with only the corrected JSON object, following every rule above.` },
       );
     }
-    throw new AppError("provider_permanent", `${what} gave no valid reply in ${this.repairAttempts + 1} attempts; last problem: ${reason}`);
+    throw new AppError("provider_permanent", `${what} gave no valid reply in ${this.#repairAttempts + 1} attempts; last problem: ${reason}`);
   }
 
-  private async complete(
+  async #complete(
     messages: ChatMessage[],
     format: { name: string; schema: Record<string, unknown> },
     maxTokens: number | undefined,
     signal: AbortSignal,
     what: string,
   ): Promise<OpenAI.Chat.Completions.ChatCompletion> {
-    const limitField = this.opts.tokenLimitField ?? "max_completion_tokens";
+    const limitField = this.#opts.tokenLimitField ?? "max_completion_tokens";
     // The SDK leaves a listener on the signal it is given; one job's signal sees dozens of
     // requests, so each gets its own controller, unlinked when the request ends.
     const request = new AbortController();
@@ -168,26 +170,26 @@ export class OpenAiWriter implements ScriptWriter {
     if (signal.aborted) request.abort(signal.reason);
     else signal.addEventListener("abort", onAbort, { once: true });
     try {
-      return await this.opts.client.chat.completions.create(
+      return await this.#opts.client.chat.completions.create(
         {
-          model: this.opts.model,
+          model: this.#opts.model,
           messages,
-          ...(this.structuredOutput
+          ...(this.#structuredOutput
             ? { response_format: { type: "json_schema", json_schema: { name: format.name, strict: true, schema: format.schema } } as const }
             : {}),
           ...(maxTokens ? { [limitField]: maxTokens } : {}),
         },
-        { signal: request.signal, timeout: this.timeoutMs, maxRetries: 0 },
+        { signal: request.signal, timeout: this.#timeoutMs, maxRetries: 0 },
       );
     } catch (err) {
       // A server that rejects json_schema outright still gets the shape from the prompt, and the
       // reply is parsed and validated either way.
-      if (this.structuredOutput && err instanceof APIError && (err.status === 400 || err.status === 422) && /response_format|json_schema/i.test(err.message)) {
-        this.structuredOutput = false;
-        this.opts.log.warn({ what, err: err.message }, "the server refused structured output; asking without it");
-        return this.complete(messages, format, maxTokens, signal, what);
+      if (this.#structuredOutput && err instanceof APIError && (err.status === 400 || err.status === 422) && /response_format|json_schema/i.test(err.message)) {
+        this.#structuredOutput = false;
+        this.#opts.log.warn({ what, err: err.message }, "the server refused structured output; asking without it");
+        return this.#complete(messages, format, maxTokens, signal, what);
       }
-      throw toAppError(err, what, signal, this.timeoutMs);
+      throw toAppError(err, what, signal, this.#timeoutMs);
     } finally {
       signal.removeEventListener("abort", onAbort);
     }

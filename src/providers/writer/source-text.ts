@@ -240,55 +240,57 @@ interface QuoteStart {
 
 /** Collects sentences into blocks, keeping an introduction with what it introduces. */
 class Reader {
-  private readonly blocks: Block[] = [];
-  private para: string[] = [];
+  readonly #blocks: Block[] = [];
+  #para: string[] = [];
   /** The next sentence joins the last one (which introduces it). */
-  private join = false;
+  #join = false;
   /** Where the quote that ended the previous group starts. */
-  private lastQuote: QuoteStart | undefined;
+  #lastQuote: QuoteStart | undefined;
 
-  constructor(private readonly english: boolean) {}
+  readonly #english: boolean;
+  constructor(english: boolean) {
+    this.#english = english;}
 
   heading(text: string): void {
-    this.close();
-    this.join = false;
-    this.lastQuote = undefined;
-    this.blocks.push({ kind: "heading", text });
+    this.#close();
+    this.#join = false;
+    this.#lastQuote = undefined;
+    this.#blocks.push({ kind: "heading", text });
   }
 
   done(): Block[] {
-    this.close();
-    return this.blocks;
+    this.#close();
+    return this.#blocks;
   }
 
-  private close(): void {
-    if (this.para.length) this.blocks.push({ kind: "paragraph", sentences: this.para });
-    this.para = [];
+  #close(): void {
+    if (this.#para.length) this.#blocks.push({ kind: "paragraph", sentences: this.#para });
+    this.#para = [];
   }
 
-  private say(sentence: string, opts: { capital?: boolean; introduces?: boolean } = {}): void {
+  #say(sentence: string, opts: { capital?: boolean; introduces?: boolean } = {}): void {
     if (!sentence) return;
-    const joins = this.join && this.para.length > 0;
+    const joins = this.#join && this.#para.length > 0;
     // After "such as:" an item goes on in lower case; after "There are two points." it starts a sentence.
-    const text = opts.capital && !(joins && this.para.at(-1)!.endsWith(":")) ? capitalise(sentence) : sentence;
-    if (joins) this.para[this.para.length - 1] = `${this.para.at(-1)!} ${text}`;
-    else this.para.push(text);
-    this.join = opts.introduces === true || sentence.endsWith(":");
+    const text = opts.capital && !(joins && this.#para.at(-1)!.endsWith(":")) ? capitalise(sentence) : sentence;
+    if (joins) this.#para[this.#para.length - 1] = `${this.#para.at(-1)!} ${text}`;
+    else this.#para.push(text);
+    this.#join = opts.introduces === true || sentence.endsWith(":");
   }
 
   /** A line's sentences; the last gets a full stop unless it ends with one or introduces what follows. */
-  private sayLine(line: string, capital: boolean): void {
+  #sayLine(line: string, capital: boolean): void {
     const sentences = splitSentences(cleanInline(line));
     sentences.forEach((s, i) => {
       const last = i === sentences.length - 1;
-      this.say(last && !s.endsWith(":") ? asSentence(s) : s, { capital: capital && i === 0 });
+      this.#say(last && !s.endsWith(":") ? asSentence(s) : s, { capital: capital && i === 0 });
     });
   }
 
   group(lines: Line[], width: number | undefined): void {
-    if (!this.join) this.close();
-    const previousQuote = this.lastQuote;
-    this.lastQuote = undefined;
+    if (!this.#join) this.#close();
+    const previousQuote = this.#lastQuote;
+    this.#lastQuote = undefined;
     const runs = textRuns(lines);
     let run = 0;
     for (let i = 0; i < lines.length; ) {
@@ -296,91 +298,91 @@ class Reader {
       if (l.kind === "text") {
         const r = runs[run++]!;
         i += r.lines.length;
-        this.textRun(r, width, lines.length === r.lines.length ? previousQuote : undefined);
+        this.#textRun(r, width, lines.length === r.lines.length ? previousQuote : undefined);
       } else if (l.kind === "item") {
         let j = i;
         while (lines[j]?.kind === "item") j++;
-        this.items(lines.slice(i, j).map((x) => (x as { text: string }).text));
+        this.#items(lines.slice(i, j).map((x) => (x as { text: string }).text));
         i = j;
       } else {
         let j = i;
         while (lines[j]?.kind === "row" || lines[j]?.kind === "rule") j++;
-        this.table(lines.slice(i, j));
+        this.#table(lines.slice(i, j));
         i = j;
       }
     }
   }
 
   /** Plain or quoted lines; `quoteBefore` is the quote just above this group, for a credit line under it. */
-  private textRun(run: TextRun, width: number | undefined, quoteBefore: QuoteStart | undefined): void {
+  #textRun(run: TextRun, width: number | undefined, quoteBefore: QuoteStart | undefined): void {
     const logical = logicalLines(run.lines, width);
-    const from = this.mark();
+    const from = this.#mark();
     // A quote the source introduces itself ("One entry reads:") is credited after it, not before.
-    const start: QuoteStart | undefined = this.join ? undefined : { sentences: this.para, at: this.para.length };
+    const start: QuoteStart | undefined = this.#join ? undefined : { sentences: this.#para, at: this.#para.length };
     let credit: string | undefined;
     logical.forEach((line, k) => {
       const who = attribution(cleanInline(line));
       if (who && (k === logical.length - 1 || run.quote)) credit = who;
-      else this.sayLine(line, logical.length > 1);
+      else this.#sayLine(line, logical.length > 1);
     });
     if (credit !== undefined) {
       const quote = run.quote ? start : logical.length === 1 ? quoteBefore : undefined;
-      const intro = quoteIntro(credit, this.english);
+      const intro = quoteIntro(credit, this.#english);
       const first = quote?.sentences[quote.at];
       if (quote && first !== undefined) {
         if (intro) quote.sentences[quote.at] = `${intro} ${first}`;
         else quote.sentences[quote.sentences.length - 1] += ` ${asSentence(credit)}`;
       } else {
-        this.addToLast(quoteCredit(credit, this.english));
+        this.#addToLast(quoteCredit(credit, this.#english));
       }
     } else if (run.quote) {
-      this.lastQuote = start;
+      this.#lastQuote = start;
     }
     // Lines read as sentences of their own (items, rows, a quote's lines) stay with one speaker.
-    if ((logical.length > 1 || run.quote) && !this.join) this.keepTogether(from);
+    if ((logical.length > 1 || run.quote) && !this.#join) this.#keepTogether(from);
   }
 
   /** Said by whoever said the sentence before (a credit under a quote), even across a blank line. */
-  private addToLast(text: string): void {
-    const last = this.blocks.at(-1);
-    const target = this.para.length ? this.para : last?.kind === "paragraph" ? last.sentences : undefined;
+  #addToLast(text: string): void {
+    const last = this.#blocks.at(-1);
+    const target = this.#para.length ? this.#para : last?.kind === "paragraph" ? last.sentences : undefined;
     if (target?.length) target[target.length - 1] += ` ${text}`;
-    else this.say(text);
+    else this.#say(text);
   }
 
   /** Where what is said next starts in `para`: the sentence it will join, or a new one. */
-  private mark(): number {
-    return this.join ? Math.max(0, this.para.length - 1) : this.para.length;
+  #mark(): number {
+    return this.#join ? Math.max(0, this.#para.length - 1) : this.#para.length;
   }
 
   /**
    * A short list, table or quote (with what introduces it) is one unit, so one speaker reads it
    * whole instead of the next speaker taking over after its second item.
    */
-  private keepTogether(from: number): void {
-    const unit = this.para.slice(from);
+  #keepTogether(from: number): void {
+    const unit = this.#para.slice(from);
     const words = unit.reduce((n, s) => n + wordCount(s), 0);
-    if (unit.length > 1 && words <= TOGETHER_WORDS) this.para.splice(from, unit.length, unit.join(" "));
+    if (unit.length > 1 && words <= TOGETHER_WORDS) this.#para.splice(from, unit.length, unit.join(" "));
   }
 
-  private items(items: string[]): void {
-    const from = this.mark();
-    const intro = this.join ? undefined : listIntro(items.length, this.english);
-    if (intro) this.say(intro, { introduces: true });
+  #items(items: string[]): void {
+    const from = this.#mark();
+    const intro = this.#join ? undefined : listIntro(items.length, this.#english);
+    if (intro) this.#say(intro, { introduces: true });
     for (const item of items) {
       const sentences = splitSentences(asSentence(cleanInline(item)));
-      sentences.forEach((s, i) => this.say(s, { capital: i === 0 }));
+      sentences.forEach((s, i) => this.#say(s, { capital: i === 0 }));
     }
-    if (!this.join) this.keepTogether(from);
+    if (!this.#join) this.#keepTogether(from);
   }
 
   /** Pipe table rows; a rule under the first row makes it the header whose names label each value. */
-  private table(lines: Line[]): void {
-    const from = this.mark();
+  #table(lines: Line[]): void {
+    const from = this.#mark();
     const rows = lines.flatMap((l) => (l.kind === "row" ? [tableCells(l.text).map(cleanInline)] : []));
     const header = lines[0]?.kind === "row" && lines[1]?.kind === "rule" && rows.length > 1 ? rows.shift() : undefined;
-    for (const cells of rows) this.say(tableRowSentence(cells, header), { capital: true });
-    if (!this.join) this.keepTogether(from);
+    for (const cells of rows) this.#say(tableRowSentence(cells, header), { capital: true });
+    if (!this.#join) this.#keepTogether(from);
   }
 }
 

