@@ -7,17 +7,35 @@ import { splitCommonFlags, UsageError } from "./cli/common-flags.js";
 import { commandHelp, type CommandName } from "./cli/usage.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 
-export type CommandMain = (args: string[], config: Config) => Promise<number | void>;
+export type CommandMain = (args: string[], config: Config) => Promise<number | undefined>;
 
 type Command = Exclude<CommandName, "db-host">;
 
 const COMMANDS: Record<Command, { summary: string; load: () => Promise<CommandMain> }> = {
-  serve: { summary: "MCP server (stdio by default; --http [--host H] [--port P] for Streamable HTTP)", load: async () => (await import("./server-cli.js")).main },
-  worker: { summary: "run queued jobs from SURREAL_URL or the local DB host", load: async () => (await import("./worker/cli.js")).main },
-  daemon: { summary: "local DB host + supervised workers (what `serve` starts when needed)", load: async () => (await import("./worker/daemon-cli.js")).main },
-  generate: { summary: "make one episode in-process: generate <file|text|url>… [--profile P] [--name N]", load: async () => (await import("./maker/generate-cli.js")).main },
-  stop: { summary: "stop the local daemon: running jobs finish within the grace period or go back to the queue", load: async () => (await import("./worker/stop-cli.js")).main },
-  doctor: { summary: "check config, database, providers and voices", load: async () => (await import("./doctor.js")).main },
+  serve: {
+    summary: "MCP server (stdio by default; --http [--host H] [--port P] for Streamable HTTP)",
+    load: async () => (await import("./server-cli.js")).main,
+  },
+  worker: {
+    summary: "run queued jobs from SURREAL_URL or the local DB host",
+    load: async () => (await import("./worker/cli.js")).main,
+  },
+  daemon: {
+    summary: "local DB host + supervised workers (what `serve` starts when needed)",
+    load: async () => (await import("./worker/daemon-cli.js")).main,
+  },
+  generate: {
+    summary: "make one episode in-process: generate <file|text|url>… [--profile P] [--name N]",
+    load: async () => (await import("./maker/generate-cli.js")).main,
+  },
+  stop: {
+    summary: "stop the local daemon: running jobs finish within the grace period or go back to the queue",
+    load: async () => (await import("./worker/stop-cli.js")).main,
+  },
+  doctor: {
+    summary: "check config, database, providers and voices",
+    load: async () => (await import("./doctor.js")).main,
+  },
 };
 
 const isCommand = (name: string | undefined): name is Command => name !== undefined && Object.hasOwn(COMMANDS, name);

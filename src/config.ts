@@ -16,14 +16,23 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (process.platform === "win32") {
     return path.join(env.LOCALAPPDATA ?? path.join(home, "AppData", "Local"), "podcast-mcp");
   }
-  const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, ".local", "share");
+  const xdg =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(home, ".local", "share");
   return path.join(xdg, "podcast-mcp");
 }
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const intIn = (min: number, max: number, dflt: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int(`must be a whole number`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(dflt));
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int(`must be a whole number`)
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(dflt),
+  );
 
 const DURATION = /^\d+(\.\d+)?(ms|s|m|h)?$/;
 /** A duration variable: a number of seconds, or with a unit (250ms, 90s, 10m, 1h). */
@@ -48,16 +57,34 @@ const SURREAL_URL_RULE = "must be mem://, rocksdb://<path>, ws(s)://host[:port] 
 
 /** Every environment variable the app reads. The README's table is written from this list. */
 export const EnvSchema = z.object({
-  PODCAST_MCP_DATA_DIR: optionalString.refine((v) => v === undefined || path.isAbsolute(v) || !v.includes("\0"), "must be a path"),
+  PODCAST_MCP_DATA_DIR: optionalString.refine(
+    (v) => v === undefined || path.isAbsolute(v) || !v.includes("\0"),
+    "must be a path",
+  ),
   SURREAL_URL: optionalString.refine(
     (v) => v === undefined || /^(mem:\/\/|rocksdb:\/\/.+|wss?:\/\/[^/]+|https?:\/\/[^/]+)/.test(v),
     SURREAL_URL_RULE,
   ),
-  SURREAL_NAMESPACE: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_]+$/, "must be letters, digits or _").default("podcast_mcp")),
-  SURREAL_DATABASE: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_]+$/, "must be letters, digits or _").default("main")),
+  SURREAL_NAMESPACE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, "must be letters, digits or _")
+      .default("podcast_mcp"),
+  ),
+  SURREAL_DATABASE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, "must be letters, digits or _")
+      .default("main"),
+  ),
   SURREAL_USER: optionalString,
   SURREAL_PASSWORD: optionalString,
-  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info")),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`).default("info"),
+  ),
   LOG_FILE: optionalString,
   PODCAST_MCP_WORKERS: intIn(0, 64, 2),
   PODCAST_MCP_CONCURRENCY: intIn(1, 64, 2),
@@ -70,7 +97,10 @@ export const EnvSchema = z.object({
   PODCAST_MCP_SAMPLING_TIMEOUT: duration("10m", "how long a client may take to answer one request", 1_000),
   PODCAST_MCP_DEFAULT_PROFILE: z.preprocess(
     emptyToUndefined,
-    z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -").default("tech_discussion"),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -")
+      .default("tech_discussion"),
   ),
   PODCAST_MCP_TOKEN: optionalString,
   PODCAST_MCP_HTTP_MAX_SESSIONS: intIn(1, 10_000, 100),
@@ -88,7 +118,10 @@ export const EnvSchema = z.object({
   TTS_API_KEY: optionalString,
   TTS_MODEL: optionalString,
   ELEVENLABS_API_KEY: optionalString,
-  ELEVENLABS_BASE_URL: optionalString.refine((v) => v === undefined || /^https?:\/\//.test(v), "must be an http(s) URL"),
+  ELEVENLABS_BASE_URL: optionalString.refine(
+    (v) => v === undefined || /^https?:\/\//.test(v),
+    "must be an http(s) URL",
+  ),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -168,7 +201,9 @@ export type ConfigOverrides = Partial<Pick<Config, "dataDir" | "surrealUrl" | "w
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`);
+    const lines = parsed.error.issues.map(
+      (i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`,
+    );
     throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
   }
   const e = parsed.data;
@@ -202,10 +237,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     cacheMaxMb: e.PODCAST_MCP_CACHE_MAX_MB,
     jobRetentionDays: e.PODCAST_MCP_JOB_RETENTION_DAYS,
     exposure: "local",
-    allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean),
+    allowedHosts: (e.PODCAST_MCP_ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim())
+      .filter(Boolean),
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
-    llm: { apiKey: e.LLM_API_KEY ?? e.OPENAI_API_KEY, baseUrl: e.LLM_BASE_URL ?? e.OPENAI_BASE_URL, model: e.LLM_MODEL },
-    tts: { apiKey: e.TTS_API_KEY ?? e.OPENAI_API_KEY, baseUrl: e.TTS_BASE_URL ?? e.OPENAI_BASE_URL, model: e.TTS_MODEL },
+    llm: {
+      apiKey: e.LLM_API_KEY ?? e.OPENAI_API_KEY,
+      baseUrl: e.LLM_BASE_URL ?? e.OPENAI_BASE_URL,
+      model: e.LLM_MODEL,
+    },
+    tts: {
+      apiKey: e.TTS_API_KEY ?? e.OPENAI_API_KEY,
+      baseUrl: e.TTS_BASE_URL ?? e.OPENAI_BASE_URL,
+      model: e.TTS_MODEL,
+    },
     elevenlabs: { apiKey: e.ELEVENLABS_API_KEY, baseUrl: e.ELEVENLABS_BASE_URL },
   };
 }

@@ -74,13 +74,15 @@ export async function main(args: string[], config: Config): Promise<number> {
   }
   // "auto" as a run resolves it (providers/*/registry.ts): a configured endpoint, else the client's
   // model when the submitting client declared sampling, else the built-in writer or voices.
-  const llm = resolveLlmProvider("auto", config) === "openai"
-    ? `OpenAI-compatible ${endpointDetail(config.llm.baseUrl, config.llm.model ?? DEFAULT_LLM_MODEL)}`
-    : "the MCP client's model when it offers sampling, else the built-in offline writer (no LLM_/OPENAI_ key or URL)";
+  const llm =
+    resolveLlmProvider("auto", config) === "openai"
+      ? `OpenAI-compatible ${endpointDetail(config.llm.baseUrl, config.llm.model ?? DEFAULT_LLM_MODEL)}`
+      : "the MCP client's model when it offers sampling, else the built-in offline writer (no LLM_/OPENAI_ key or URL)";
   report({ name: "script writer (auto)", ok: true, detail: llm });
-  const tts = resolveTtsProvider("auto", config) === "openai"
-    ? `OpenAI-compatible TTS ${endpointDetail(config.tts.baseUrl, config.tts.model)}`
-    : "built-in Flite voices (slt, rms, awb)";
+  const tts =
+    resolveTtsProvider("auto", config) === "openai"
+      ? `OpenAI-compatible TTS ${endpointDetail(config.tts.baseUrl, config.tts.model)}`
+      : "built-in Flite voices (slt, rms, awb)";
   const elevenlabs = config.elevenlabs.apiKey ? "; ElevenLabs key set" : "";
   report({ name: "voices (auto)", ok: true, detail: `${tts}${elevenlabs}` });
   checking("the built-in voice");

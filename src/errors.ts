@@ -32,7 +32,8 @@ export class AppError extends Error {
   }
 }
 
-export const invalidInput = (field: string, rule: string) => new AppError("invalid_input", `${field}: ${rule}`, { field });
+export const invalidInput = (field: string, rule: string) =>
+  new AppError("invalid_input", `${field}: ${rule}`, { field });
 export const notFound = (what: string, id: string) => new AppError("not_found", `${what} not found: ${id}`);
 
 /** Kinds worth another attempt. Everything else fails the job at once. */

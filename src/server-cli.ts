@@ -104,8 +104,13 @@ export async function main(args: string[], config: Config): Promise<number> {
         // A line over the transport's 10 MiB buffer closes the transport but not stdin: the process
         // would live on, deaf. There is no request id to answer, so leave, saying why.
         if (/ReadBuffer exceeded maximum size/.test(err.message)) {
-          log.error({ limitBytes: STDIO_DEFAULT_MAX_BUFFER_SIZE }, "a message from the MCP client was larger than the stdio limit; exiting");
-          process.stderr.write(`podcast-mcp: a message from the MCP client was larger than ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 1024 / 1024} MiB; exiting\n`);
+          log.error(
+            { limitBytes: STDIO_DEFAULT_MAX_BUFFER_SIZE },
+            "a message from the MCP client was larger than the stdio limit; exiting",
+          );
+          process.stderr.write(
+            `podcast-mcp: a message from the MCP client was larger than ${STDIO_DEFAULT_MAX_BUFFER_SIZE / 1024 / 1024} MiB; exiting\n`,
+          );
           process.exitCode = 1;
           void shutdown("message too large");
         } else log.debug({ err }, "stdio");

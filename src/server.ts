@@ -29,7 +29,11 @@ export type ServerDeps = ToolDeps &
     sessions?: ClientSessions | undefined;
   };
 
-export function buildMcpServer(deps: ServerDeps, hub: SubscriptionHub | undefined, era: "legacy" | "modern"): McpServer {
+export function buildMcpServer(
+  deps: ServerDeps,
+  hub: SubscriptionHub | undefined,
+  era: "legacy" | "modern",
+): McpServer {
   const server = new McpServer(
     { name: "podcast-mcp", title: "Podcast MCP", version: VERSION },
     {

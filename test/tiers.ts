@@ -8,8 +8,10 @@ import path from "node:path";
 
 export type Tier = "unit" | "db" | "e2e";
 
-const E2E = /helpers\/mcp\.js|spawnCli|startDaemon|startWorker|startHost|worker\/cluster\.js|\bCLI\b|dist\/|chromium|s3rver|@modelcontextprotocol\/(client|sdk)/;
-const DB = /useQueueDb|openTestDb|\.\/support\.js|podcasts\/support\.js|pipeline\/support\.js|startDbHost|connect\(|connectFromConfig|"mem:\/\/"|rocksdb:\/\//;
+const E2E =
+  /helpers\/mcp\.js|spawnCli|startDaemon|startWorker|startHost|worker\/cluster\.js|\bCLI\b|dist\/|chromium|s3rver|@modelcontextprotocol\/(client|sdk)/;
+const DB =
+  /useQueueDb|openTestDb|\.\/support\.js|podcasts\/support\.js|pipeline\/support\.js|startDbHost|connect\(|connectFromConfig|"mem:\/\/"|rocksdb:\/\//;
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

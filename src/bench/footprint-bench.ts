@@ -35,14 +35,18 @@ function rssOf(dir: string): { total: number; each: number[] } {
   return { total: each.reduce((a, b) => a + b, 0), each };
 }
 
-const fmt = (r: { total: number; each: number[] }) => `${r.total.toFixed(0)} MB (${r.each.map((x) => x.toFixed(0)).join(" + ")})`;
+const fmt = (r: { total: number; each: number[] }) =>
+  `${r.total.toFixed(0)} MB (${r.each.map((x) => x.toFixed(0)).join(" + ")})`;
 
 export async function footprintBench(): Promise<void> {
   if (process.platform !== "linux") return void console.log("footprint: needs Linux /proc; skipped");
   const dir = mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-bench-"));
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", PODCAST_MCP_WORKER_IDLE_EXIT: "5s" };
   for (const k of Object.keys(env)) if (/^(SURREAL_|OPENAI_|ELEVENLABS_)/.test(k)) delete env[k];
-  const child = spawn(process.execPath, [CLI, "daemon", "--workers", "2", "--data-dir", dir], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [CLI, "daemon", "--workers", "2", "--data-dir", dir], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   try {
     while (!(await readDaemonState(dir))) await sleep(100);
@@ -53,10 +57,20 @@ export async function footprintBench(): Promise<void> {
     const db = await connectFromConfig(config, { waitMs: 10_000 });
     await migrate(db, MIGRATIONS);
     const queue = new Queue(db, new CommandRegistry(PODCAST_COMMANDS));
-    const service = new PodcastService({ db, queue, config, log: silentLogger, checkVoices: createVoiceCheck(config, createProviders(config, silentLogger)) });
+    const service = new PodcastService({
+      db,
+      queue,
+      config,
+      log: silentLogger,
+      checkVoices: createVoiceCheck(config, createProviders(config, silentLogger)),
+    });
     await service.init();
     const text = "Tides rise and fall twice a day. The moon pulls the oceans toward it. ".repeat(20);
-    const jobs = await Promise.all([1, 2].map((i) => service.submitEpisode({ episode_profile: "solo_expert", episode_name: `Footprint ${i}`, content: text })));
+    const jobs = await Promise.all(
+      [1, 2].map((i) =>
+        service.submitEpisode({ episode_profile: "solo_expert", episode_name: `Footprint ${i}`, content: text }),
+      ),
+    );
     let peak = { total: 0, each: [] as number[] };
     for (;;) {
       const r = rssOf(dir);

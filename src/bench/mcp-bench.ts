@@ -42,13 +42,17 @@ function stopDaemon(dataDir: string): void {
 export async function mcpBench(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-bench-"));
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(OPENAI_|ELEVENLABS_|SURREAL_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !/^(OPENAI_|ELEVENLABS_|SURREAL_)/.test(k)) env[k] = v;
   Object.assign(env, { PODCAST_MCP_DATA_DIR: dataDir, LOG_LEVEL: "warn", PODCAST_MCP_WORKERS: "2" });
   const client = new Client({ name: "bench", version: "1" });
   await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI], env, stderr: "ignore" }));
   try {
     const gen = (i: number) =>
-      client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: `Bench ${i}`, content: TEXT.repeat(3) } });
+      client.callTool({
+        name: "generate_podcast",
+        arguments: { episode_profile: "tech_discussion", episode_name: `Bench ${i}`, content: TEXT.repeat(3) },
+      });
     const first = (await gen(-1)).structuredContent as { job_id: string };
     const status = () => client.callTool({ name: "get_job_status", arguments: { job_id: first.job_id } });
     // idle baseline: cancel what we just made so the workers rest
@@ -69,14 +73,21 @@ export async function mcpBench(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500));
     const busyGen = await timeCalls(30, (i) => gen(100 + i));
     const busyStatus = await timeCalls(100, status);
-    const running = ((await client.callTool({ name: "list_episodes", arguments: { status: "running" } })).structuredContent as { episodes: unknown[] }).episodes.length;
+    const running = (
+      (await client.callTool({ name: "list_episodes", arguments: { status: "running" } })).structuredContent as {
+        episodes: unknown[];
+      }
+    ).episodes.length;
 
-    const row = (name: string, xs: number[]) => `${name.padEnd(42)} p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms   p95 ${pct(xs, 95).toFixed(1).padStart(6)} ms   (n=${xs.length})`;
+    const row = (name: string, xs: number[]) =>
+      `${name.padEnd(42)} p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms   p95 ${pct(xs, 95).toFixed(1).padStart(6)} ms   (n=${xs.length})`;
     console.log(row("get_job_status, workers idle", idleStatus));
     console.log(row("get_job_status, 2 workers busy", busyStatus));
     console.log(row("generate_podcast, workers idle", idleGen));
     console.log(row("generate_podcast, 2 workers busy", busyGen));
-    console.log(`episodes running during the busy phase: ${running}; busy/idle p50 ratio for get_job_status: ${(pct(busyStatus, 50) / pct(idleStatus, 50)).toFixed(2)}`);
+    console.log(
+      `episodes running during the busy phase: ${running}; busy/idle p50 ratio for get_job_status: ${(pct(busyStatus, 50) / pct(idleStatus, 50)).toFixed(2)}`,
+    );
   } finally {
     await client.close().catch(() => {});
     stopDaemon(dataDir);

@@ -129,7 +129,8 @@ async function withDaemon(
     PODCAST_MCP_TEST_COMMANDS: "1",
     PODCAST_MCP_WORKER_IDLE_EXIT: workerIdleExit,
   };
-  for (const k of Object.keys(env)) if (/^(SURREAL_|PODCAST_MCP_(WORKERS|CONCURRENCY|LEASE|POLL))/.test(k)) delete env[k];
+  for (const k of Object.keys(env))
+    if (/^(SURREAL_|PODCAST_MCP_(WORKERS|CONCURRENCY|LEASE|POLL))/.test(k)) delete env[k];
   env.PODCAST_MCP_CONCURRENCY = String(concurrency);
   const args = [CLI, "daemon", "--workers", String(workers), "--data-dir", dir];
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
@@ -166,59 +167,66 @@ async function pickupMs(d: Daemon, rounds: number): Promise<number[]> {
 
 async function throughput(workers: number, concurrency: number, workerIdleExit = "0"): Promise<number> {
   let rate = 0;
-  await withDaemon(workers, concurrency, async (d) => {
-    // Let the workers start and subscribe before timing anything.
-    const warm = await d.queue.submit("noop", {});
-    await until(async () => (await d.queue.status(warm.job_id)).status === "completed", 30_000);
-    await until(async () => workerPids(d.dir).length >= workers || process.platform !== "linux", 10_000);
+  await withDaemon(
+    workers,
+    concurrency,
+    async (d) => {
+      // Let the workers start and subscribe before timing anything.
+      const warm = await d.queue.submit("noop", {});
+      await until(async () => (await d.queue.status(warm.job_id)).status === "completed", 30_000);
+      await until(async () => workerPids(d.dir).length >= workers || process.platform !== "linux", 10_000);
 
-    // Pickup: jobs one at a time on idle workers, so each measures a wake-up, not a backlog.
-    const lat = await pickupMs(d, 100);
+      // Pickup: jobs one at a time on idle workers, so each measures a wake-up, not a backlog.
+      const lat = await pickupMs(d, 100);
 
-    // Throughput: a burst, submit of the first to completion of the last, and the CPU it took.
-    const pids = { host: [d.pid], workers: workerPids(d.dir) };
-    const cpu = (list: number[]) => list.reduce((sum, p) => sum + (cpuMs(p) ?? 0), 0);
-    const before = {
-      host: cpu(pids.host),
-      threads: cpuByThread(d.pid),
-      workers: cpu(pids.workers),
-      bench: process.cpuUsage(),
-    };
-    const done0 = await countDone(d.db);
-    const t0 = performance.now();
-    let last: unknown[] = [];
-    const batch = Array.from({ length: SUBMIT_BATCH }, () => ({}));
-    for (let i = 0; i < BURST; i += SUBMIT_BATCH) {
-      last = (await d.queue.submitMany("noop", batch)).map((id) => jobRecordId(id));
-    }
-    const submitted = performance.now();
-    // Jobs run oldest first, so the last batch finishes last (the count, which reads every finished
-    // job, confirms it once): polling the count itself was measured to cost the host more than the jobs.
-    await until(async () => (await allDone(d.db, last)) && (await countDone(d.db)) >= done0 + BURST, 300_000, 10);
-    const secs = (performance.now() - t0) / 1000;
-    rate = BURST / secs;
-    const benchCpu = process.cpuUsage(before.bench);
-    const threads = cpuByThread(d.pid);
-    const perJob = (ms: number) => ((ms / BURST) * 1000).toFixed(0);
-    const cpuLine =
-      process.platform === "linux"
-        ? `; CPU per job: daemon (DB host) ${perJob(cpu(pids.host) - before.host)} µs ` +
-          `(engine ${perJob(threads.engine - before.threads.engine)}, ` +
-          `RocksDB ${perJob(threads.rocksdb - before.threads.rocksdb)}, ` +
-          `JavaScript ${perJob(threads.js - before.threads.js)}), ` +
-          `workers ${perJob(cpu(pids.workers) - before.workers)} µs, this process (submits + polling) ` +
-          `${perJob((benchCpu.user + benchCpu.system) / 1000)} µs`
-        : "";
-    console.log(
-      `local host, ${workers} worker process(es) × concurrency ${concurrency}` +
-        (workerIdleExit === "0" ? "" : `, workers leave when idle (${workerIdleExit}; the daemon holds a LIVE query)`) +
-        ": " +
-        `pickup p50 ${pct(lat, 50).toFixed(1)} ms, p90 ${pct(lat, 90).toFixed(1)} ms, ` +
-        `p99 ${pct(lat, 99).toFixed(1)} ms; ` +
-        `${BURST} no-op jobs in ${secs.toFixed(2)} s ` +
-        `= ${Math.round(rate)} jobs/s (submits done after ${((submitted - t0) / 1000).toFixed(2)} s)${cpuLine}`,
-    );
-  }, workerIdleExit);
+      // Throughput: a burst, submit of the first to completion of the last, and the CPU it took.
+      const pids = { host: [d.pid], workers: workerPids(d.dir) };
+      const cpu = (list: number[]) => list.reduce((sum, p) => sum + (cpuMs(p) ?? 0), 0);
+      const before = {
+        host: cpu(pids.host),
+        threads: cpuByThread(d.pid),
+        workers: cpu(pids.workers),
+        bench: process.cpuUsage(),
+      };
+      const done0 = await countDone(d.db);
+      const t0 = performance.now();
+      let last: unknown[] = [];
+      const batch = Array.from({ length: SUBMIT_BATCH }, () => ({}));
+      for (let i = 0; i < BURST; i += SUBMIT_BATCH) {
+        last = (await d.queue.submitMany("noop", batch)).map((id) => jobRecordId(id));
+      }
+      const submitted = performance.now();
+      // Jobs run oldest first, so the last batch finishes last (the count, which reads every finished
+      // job, confirms it once): polling the count itself was measured to cost the host more than the jobs.
+      await until(async () => (await allDone(d.db, last)) && (await countDone(d.db)) >= done0 + BURST, 300_000, 10);
+      const secs = (performance.now() - t0) / 1000;
+      rate = BURST / secs;
+      const benchCpu = process.cpuUsage(before.bench);
+      const threads = cpuByThread(d.pid);
+      const perJob = (ms: number) => ((ms / BURST) * 1000).toFixed(0);
+      const cpuLine =
+        process.platform === "linux"
+          ? `; CPU per job: daemon (DB host) ${perJob(cpu(pids.host) - before.host)} µs ` +
+            `(engine ${perJob(threads.engine - before.threads.engine)}, ` +
+            `RocksDB ${perJob(threads.rocksdb - before.threads.rocksdb)}, ` +
+            `JavaScript ${perJob(threads.js - before.threads.js)}), ` +
+            `workers ${perJob(cpu(pids.workers) - before.workers)} µs, this process (submits + polling) ` +
+            `${perJob((benchCpu.user + benchCpu.system) / 1000)} µs`
+          : "";
+      console.log(
+        `local host, ${workers} worker process(es) × concurrency ${concurrency}` +
+          (workerIdleExit === "0"
+            ? ""
+            : `, workers leave when idle (${workerIdleExit}; the daemon holds a LIVE query)`) +
+          ": " +
+          `pickup p50 ${pct(lat, 50).toFixed(1)} ms, p90 ${pct(lat, 90).toFixed(1)} ms, ` +
+          `p99 ${pct(lat, 99).toFixed(1)} ms; ` +
+          `${BURST} no-op jobs in ${secs.toFixed(2)} s ` +
+          `= ${Math.round(rate)} jobs/s (submits done after ${((submitted - t0) / 1000).toFixed(2)} s)${cpuLine}`,
+      );
+    },
+    workerIdleExit,
+  );
   return rate;
 }
 
@@ -232,7 +240,10 @@ async function roundTrip(): Promise<void> {
       await fn();
       t.push(performance.now() - a);
     }
-    return pct(t.sort((a, b) => a - b), 50);
+    return pct(
+      t.sort((a, b) => a - b),
+      50,
+    );
   };
   let viaHost = 0;
   await withDaemon(0, 1, async (d) => {

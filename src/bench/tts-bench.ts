@@ -25,7 +25,10 @@ async function openAiRun(concurrency: number): Promise<{ wallMs: number; maxInFl
   const fake = fakeOpenAiSpeech({ latencyMs: LATENCY_MS });
   const server = await startLoopback(fake.handler);
   try {
-    const config = { tts: { apiKey: "test-key", baseUrl: `${server.url}/v1`, model: undefined }, elevenlabs: { apiKey: undefined, baseUrl: undefined } };
+    const config = {
+      tts: { apiKey: "test-key", baseUrl: `${server.url}/v1`, model: undefined },
+      elevenlabs: { apiKey: undefined, baseUrl: undefined },
+    };
     const engine = createTtsEngine("openai", config, silentLogger, { concurrency });
     const signal = new AbortController().signal;
     // 40 turns waiting on one signal at once: the bench's own fan-out (the speech stage sizes its own).
@@ -33,7 +36,10 @@ async function openAiRun(concurrency: number): Promise<{ wallMs: number; maxInFl
     const t0 = performance.now();
     const clips = await Promise.all(
       Array.from({ length: TURNS }, (_, i) =>
-        engine.synthesize({ text: SENTENCES[i % SENTENCES.length]!, voice: i % 2 ? "nova" : "onyx", model: "tts-1", language: "en" }, signal),
+        engine.synthesize(
+          { text: SENTENCES[i % SENTENCES.length]!, voice: i % 2 ? "nova" : "onyx", model: "tts-1", language: "en" },
+          signal,
+        ),
       ),
     );
     return { wallMs: performance.now() - t0, maxInFlight: fake.stats.maxInFlight, audioSeconds: seconds(clips) };
@@ -50,7 +56,9 @@ export async function ttsBench(): Promise<void> {
   out(`openai fake, ${TURNS} turns, ${LATENCY_MS} ms latency each:`);
   out(`  concurrency 1: ${(one.wallMs / 1000).toFixed(2)} s wall (max in flight ${one.maxInFlight})`);
   out(`  concurrency 8: ${(eight.wallMs / 1000).toFixed(2)} s wall (max in flight ${eight.maxInFlight})`);
-  out(`  speed-up: ${(one.wallMs / eight.wallMs).toFixed(2)}× (ideal 8×; ${eight.audioSeconds.toFixed(0)} s of audio per run)`);
+  out(
+    `  speed-up: ${(one.wallMs / eight.wallMs).toFixed(2)}× (ideal 8×; ${eight.audioSeconds.toFixed(0)} s of audio per run)`,
+  );
 
   const engine = new BuiltinTtsEngine(silentLogger);
   const signal = new AbortController().signal;
@@ -58,14 +66,24 @@ export async function ttsBench(): Promise<void> {
   const first = await engine.synthesize({ text: SENTENCES[0]!, voice: "slt", model: "flite", language: "en" }, signal);
   const firstMs = performance.now() - tCompile;
   const firstAudio = (first.samples.length / first.sampleRate).toFixed(1);
-  out(`builtin (Flite WASI): first sentence ${firstMs.toFixed(0)} ms incl. host start and compile, ${firstAudio} s of audio`);
+  out(
+    `builtin (Flite WASI): first sentence ${firstMs.toFixed(0)} ms incl. host start and compile, ${firstAudio} s of audio`,
+  );
   for (const voice of ["slt", "rms", "awb"]) {
     const t0 = performance.now();
     const clips: Pcm[] = [];
-    for (let i = 0; i < 8; i++) clips.push(await engine.synthesize({ text: SENTENCES[i % SENTENCES.length]!, voice, model: "flite", language: "en" }, signal));
+    for (let i = 0; i < 8; i++)
+      clips.push(
+        await engine.synthesize(
+          { text: SENTENCES[i % SENTENCES.length]!, voice, model: "flite", language: "en" },
+          signal,
+        ),
+      );
     const wall = (performance.now() - t0) / 1000;
     const audio = seconds(clips);
-    out(`  ${voice}: ${audio.toFixed(1)} s of audio in ${wall.toFixed(2)} s → ${(audio / wall).toFixed(0)}× realtime (one at a time)`);
+    out(
+      `  ${voice}: ${audio.toFixed(1)} s of audio in ${wall.toFixed(2)} s → ${(audio / wall).toFixed(0)}× realtime (one at a time)`,
+    );
   }
   let long = "";
   for (let i = 0; long.length < 3000; i++) long += `${SENTENCES[i % SENTENCES.length]} `;

@@ -38,7 +38,12 @@ export function bareKey(table: IdTable, id: string): string {
  * "table:key" or (unless `strict`) the bare "key" → RecordId; anything else → invalid_input naming
  * the field. Job ids are taken in full only (strict), as the queue has always printed them.
  */
-export function parseRecordId<T extends IdTable>(table: T, raw: unknown, field: string, strict = false): RecordId<T, string> {
+export function parseRecordId<T extends IdTable>(
+  table: T,
+  raw: unknown,
+  field: string,
+  strict = false,
+): RecordId<T, string> {
   if (typeof raw !== "string") throw invalidInput(field, idRule(table));
   if (strict && !raw.startsWith(`${table}:`)) throw invalidInput(field, idRule(table));
   const key = bareKey(table, raw);
@@ -76,7 +81,8 @@ const KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 export function randomKey(): string {
   let out = "";
   while (out.length < 20) {
-    for (const b of crypto.getRandomValues(new Uint8Array(24))) if (b < 252 && out.length < 20) out += KEY_CHARS[b % 36];
+    for (const b of crypto.getRandomValues(new Uint8Array(24)))
+      if (b < 252 && out.length < 20) out += KEY_CHARS[b % 36];
   }
   return out;
 }

@@ -45,7 +45,14 @@ export function isEmbeddedUrl(url: string): boolean {
 }
 
 /** Reconnect for ever, quickly at first: a local host restarts in well under a second. */
-const RECONNECT = { enabled: true, attempts: -1, retryDelay: 100, retryDelayMax: 2000, retryDelayMultiplier: 2, retryDelayJitter: 0.1 };
+const RECONNECT = {
+  enabled: true,
+  attempts: -1,
+  retryDelay: 100,
+  retryDelayMax: 2000,
+  retryDelayMultiplier: 2,
+  retryDelayJitter: 0.1,
+};
 /** A local host answers in milliseconds; a remote server may be starting or far away. */
 const LOCAL_CONNECT_TIMEOUT_MS = 10_000;
 const REMOTE_CONNECT_TIMEOUT_MS = 30_000;

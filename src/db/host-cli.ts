@@ -30,7 +30,11 @@ export async function main(args: string[], config: Config): Promise<number> {
     process.stderr.write(usageError("db-host", errorMessage(err)));
     return 2;
   }
-  const log = createLogger({ level: config.logLevel, ...(config.logFile ? { file: config.logFile } : {}), name: "db-host" });
+  const log = createLogger({
+    level: config.logLevel,
+    ...(config.logFile ? { file: config.logFile } : {}),
+    name: "db-host",
+  });
   let restart: (reason: string) => void = () => {};
   const restartNeeded = new Promise<string>((resolve) => (restart = resolve));
   const host = await startDbHost({

@@ -15,7 +15,15 @@ import { Uuid } from "surrealdb";
 import { rewordDiskFull } from "./disk-full.js";
 import { limitMessage, type HostLimits } from "./host-limits.js";
 import type { NativeEngine } from "./native.js";
-import { codec, errorResponse, isEngineError, resultResponse, wrapNotification, wrapResponse, type RpcErrorBody } from "./rpc-envelope.js";
+import {
+  codec,
+  errorResponse,
+  isEngineError,
+  resultResponse,
+  wrapNotification,
+  wrapResponse,
+  type RpcErrorBody,
+} from "./rpc-envelope.js";
 
 /** What every connection of one host shares. */
 export interface HostShared {
@@ -47,8 +55,17 @@ export interface RpcRequest {
 const DEFERRED = new Set(["use", "let", "unset"]);
 const NOT_SUPPORTED = new Set(["signup", "refresh", "revoke"]);
 
-const AUTH_FAILED: RpcErrorBody = { code: -32002, kind: "NotAllowed", message: "There was a problem with authentication: the local DB host takes user root and the secret from db-host.json" };
-const NOT_SIGNED_IN: RpcErrorBody = { code: -32002, kind: "NotAllowed", message: "Not signed in: sign in to the local DB host as root with the secret from db-host.json" };
+const AUTH_FAILED: RpcErrorBody = {
+  code: -32002,
+  kind: "NotAllowed",
+  message:
+    "There was a problem with authentication: the local DB host takes user root and the secret from db-host.json",
+};
+const NOT_SIGNED_IN: RpcErrorBody = {
+  code: -32002,
+  kind: "NotAllowed",
+  message: "Not signed in: sign in to the local DB host as root with the secret from db-host.json",
+};
 
 function sameSecret(given: unknown, expected: string): boolean {
   if (typeof given !== "string") return false;
@@ -83,7 +100,8 @@ export class HostConnection {
   ) {
     this.#onSignedIn = onSignedIn;
     this.#send = send;
-    this.#shared = shared;}
+    this.#shared = shared;
+  }
 
   get authenticated(): boolean {
     return this.#signedIn;
@@ -105,9 +123,16 @@ export class HostConnection {
     let req: RpcRequest;
     try {
       req = codec.decode(data) as RpcRequest;
-      if (typeof req !== "object" || req === null || typeof req.method !== "string") throw new Error("not an RPC request");
+      if (typeof req !== "object" || req === null || typeof req.method !== "string")
+        throw new Error("not an RPC request");
     } catch {
-      this.#reply(errorResponse(null, { code: -32700, kind: "Validation", message: "Parse error: expected a CBOR RPC request {id, method, params}" }));
+      this.#reply(
+        errorResponse(null, {
+          code: -32700,
+          kind: "Validation",
+          message: "Parse error: expected a CBOR RPC request {id, method, params}",
+        }),
+      );
       return;
     }
     if (this.#closed) return;
@@ -178,7 +203,11 @@ export class HostConnection {
     const method = req.method as string;
     const params = Array.isArray(req.params) ? (req.params as unknown[]) : [];
     if (NOT_SUPPORTED.has(method)) {
-      return errorResponse(req.id, { code: -32601, kind: "NotAllowed", message: `Method not supported by the local DB host: ${method}` });
+      return errorResponse(req.id, {
+        code: -32601,
+        kind: "NotAllowed",
+        message: `Method not supported by the local DB host: ${method}`,
+      });
     }
     switch (method) {
       case "ping":
@@ -193,11 +222,17 @@ export class HostConnection {
     }
 
     const session = req.session === undefined || req.session === null ? this.defaultSession : req.session;
-    if (!(session instanceof Uuid)) return errorResponse(req.id, { code: -32602, kind: "Validation", message: "session: must be a uuid" });
+    if (!(session instanceof Uuid))
+      return errorResponse(req.id, { code: -32602, kind: "Validation", message: "session: must be a uuid" });
     const sessionKey = session.toString();
     const owner = this.#shared.owners.get(sessionKey);
     if (method === "attach") {
-      if (owner) return errorResponse(req.id, { code: -32000, kind: "AlreadyExists", message: `Session already attached: ${sessionKey}` });
+      if (owner)
+        return errorResponse(req.id, {
+          code: -32000,
+          kind: "AlreadyExists",
+          message: `Session already attached: ${sessionKey}`,
+        });
       if (this.#sessions.size >= this.#shared.limits.maxSessions) {
         const message = limitMessage.sessions(this.#shared.limits.maxSessions);
         return errorResponse(req.id, { code: -32000, kind: "NotAllowed", message });
@@ -205,14 +240,23 @@ export class HostConnection {
       await this.#attach(session);
       return resultResponse(req.id, null);
     }
-    if (owner !== this) return errorResponse(req.id, { code: -32000, kind: "NotFound", message: `Session not found: ${sessionKey}` });
+    if (owner !== this)
+      return errorResponse(req.id, { code: -32000, kind: "NotFound", message: `Session not found: ${sessionKey}` });
     if (method === "detach") {
-      if (sessionKey === this.defaultSession.toString()) return errorResponse(req.id, { code: -32602, kind: "Validation", message: "session: the connection's own session cannot be detached" });
+      if (sessionKey === this.defaultSession.toString())
+        return errorResponse(req.id, {
+          code: -32602,
+          kind: "Validation",
+          message: "session: the connection's own session cannot be detached",
+        });
       await this.#release(session);
       return resultResponse(req.id, null);
     }
     if (method === "sessions") {
-      return resultResponse(req.id, [...this.#sessions].filter((s) => s !== this.defaultSession.toString()).map((s) => new Uuid(s)));
+      return resultResponse(
+        req.id,
+        [...this.#sessions].filter((s) => s !== this.defaultSession.toString()).map((s) => new Uuid(s)),
+      );
     }
 
     let raw = await this.#exec({ ...req, session });
@@ -236,7 +280,8 @@ export class HostConnection {
       // Only queries that mention LIVE are decoded: the rest pass through as bytes.
       const results = codec.decode(raw) as Array<{ type?: unknown; result?: unknown }>;
       if (!Array.isArray(results)) return;
-      for (const r of results) if (r.type === "live" && r.result instanceof Uuid) this.#lives.set(r.result.toString(), session);
+      for (const r of results)
+        if (r.type === "live" && r.result instanceof Uuid) this.#lives.set(r.result.toString(), session);
     }
   }
 
@@ -261,11 +306,14 @@ export class HostConnection {
   /** The socket is gone: clean up everything it held in the engine. */
   close(): Promise<void> {
     this.#closed = true;
-    return (this.#closing ??= (async () => {
+    this.#closing ??= (async () => {
       await Promise.allSettled([...this.#inflight]);
       for (const key of [...this.#sessions]) {
-        await this.#release(new Uuid(key)).catch((err: unknown) => this.#shared.log.debug({ err }, "db host: session cleanup failed"));
+        await this.#release(new Uuid(key)).catch((err: unknown) =>
+          this.#shared.log.debug({ err }, "db host: session cleanup failed"),
+        );
       }
-    })());
+    })();
+    return this.#closing;
   }
 }

@@ -39,8 +39,13 @@ export function pidAlive(pid: number): boolean {
 function isHostState(v: unknown): v is HostState {
   const s = v as Partial<HostState> | null;
   return (
-    typeof s === "object" && s !== null && typeof s.port === "number" && typeof s.pid === "number" &&
-    typeof s.secret === "string" && typeof s.url === "string" && typeof s.started === "string"
+    typeof s === "object" &&
+    s !== null &&
+    typeof s.port === "number" &&
+    typeof s.pid === "number" &&
+    typeof s.secret === "string" &&
+    typeof s.url === "string" &&
+    typeof s.started === "string"
   );
 }
 

@@ -115,7 +115,11 @@ async function openStore(dataDir: string): Promise<NativeEngine> {
 }
 
 /** Forwards each live notification to the connection that owns its session, until the engine closes. */
-async function pumpNotifications(engine: NativeEngine, owners: Map<string, HostConnection>, log: Logger): Promise<void> {
+async function pumpNotifications(
+  engine: NativeEngine,
+  owners: Map<string, HostConnection>,
+  log: Logger,
+): Promise<void> {
   const rx = await engine.notifications();
   for (;;) {
     const raw = await rx.recv();
@@ -173,13 +177,16 @@ export async function startDbHost(opts: DbHostOptions): Promise<DbHost> {
       if (diskWatch) return;
       log.error({ storeDir, message }, "db host: disk full; writes fail until there is room and the host restarted");
       diskWatch = setInterval(() => {
-        void freeBytes(storeDir).then((free) => {
-          if (free < RESTART_FREE_BYTES || !diskWatch) return;
-          clearInterval(diskWatch);
-          const reason = `disk space is back (${Math.round(free / 1024 / 1024)} MiB free): restart to write again`;
-          log.warn({ storeDir }, `db host: ${reason}`);
-          opts.onRestartNeeded?.(reason);
-        }, (err: unknown) => log.debug({ err }, "db host: statfs failed"));
+        void freeBytes(storeDir).then(
+          (free) => {
+            if (free < RESTART_FREE_BYTES || !diskWatch) return;
+            clearInterval(diskWatch);
+            const reason = `disk space is back (${Math.round(free / 1024 / 1024)} MiB free): restart to write again`;
+            log.warn({ storeDir }, `db host: ${reason}`);
+            opts.onRestartNeeded?.(reason);
+          },
+          (err: unknown) => log.debug({ err }, "db host: statfs failed"),
+        );
       }, WATCH_EVERY_MS).unref();
     },
   };
@@ -243,13 +250,19 @@ export async function startDbHost(opts: DbHostOptions): Promise<DbHost> {
     const late = () => refuse(1008, limitMessage.signinTimeout(limits.signinTimeoutMs));
     const deadline = setTimeout(late, limits.signinTimeoutMs);
     deadline.unref();
-    const conn = new HostConnection(shared, (data) => ws.send(data), () => {
-      socket.off("data", countBytes);
-      clearTimeout(deadline);
-    });
+    const conn = new HostConnection(
+      shared,
+      (data) => ws.send(data),
+      () => {
+        socket.off("data", countBytes);
+        clearTimeout(deadline);
+      },
+    );
     connections.add(conn);
     ws.on("message", (data: Buffer, isBinary: boolean) => {
-      const bytes = isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new TextEncoder().encode(data.toString());
+      const bytes = isBinary
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : new TextEncoder().encode(data.toString());
       void conn.handle(bytes);
     });
     ws.on("close", () => {
@@ -267,12 +280,19 @@ export async function startDbHost(opts: DbHostOptions): Promise<DbHost> {
     } catch (err) {
       // The previous port is only a preference; an explicit one is a requirement.
       if (opts.port !== undefined || wanted === 0 || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
-      log.warn({ port: wanted }, "db host: previous port is taken; clients of the old host must reconnect from the state file");
+      log.warn(
+        { port: wanted },
+        "db host: previous port is taken; clients of the old host must reconnect from the state file",
+      );
       port = await listen(server, 0);
     }
   } catch (err) {
     engine.free();
-    throw new AppError("internal", `The DB host could not listen on ${LOOPBACK}:${opts.port ?? previous?.port ?? 0}: ${(err as Error).message}`, { cause: err });
+    throw new AppError(
+      "internal",
+      `The DB host could not listen on ${LOOPBACK}:${opts.port ?? previous?.port ?? 0}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 
   const url = `ws://${LOOPBACK}:${port}`;
@@ -285,22 +305,26 @@ export async function startDbHost(opts: DbHostOptions): Promise<DbHost> {
     const message = `The DB host could not write ${stateFilePath(dataDir)}: ${(err as Error).message}`;
     throw new AppError("internal", message, { cause: err });
   }
-  void pumpNotifications(engine, owners, log).catch((err: unknown) => log.error({ err }, "db host: notification stream failed"));
+  void pumpNotifications(engine, owners, log).catch((err: unknown) =>
+    log.error({ err }, "db host: notification stream failed"),
+  );
   log.info({ url, dataDir, tookOver: previous !== undefined }, "db host: listening");
 
   // While this host holds the store's lock no other host can run here, so the state file must name
   // it: one that was deleted, truncated or overwritten by hand is written again, or every client
   // would lose the host and a server would start a second daemon that can only fail on the lock.
   const keepStateFile = setInterval(() => {
-    void inspectStateFile(dataDir).then(async (now) => {
-      if (stopping) return;
-      const same =
-        now.kind === "ok" && now.state.pid === state.pid && now.state.port === port && now.state.secret === secret;
-      if (same) return;
-      const file = stateFilePath(dataDir);
-      log.warn({ file, found: now.kind }, "db host: the state file no longer names this host; writing it again");
-      await writeHostState(dataDir, state);
-    }).catch((err: unknown) => log.warn({ err }, "db host: could not rewrite the state file"));
+    void inspectStateFile(dataDir)
+      .then(async (now) => {
+        if (stopping) return;
+        const same =
+          now.kind === "ok" && now.state.pid === state.pid && now.state.port === port && now.state.secret === secret;
+        if (same) return;
+        const file = stateFilePath(dataDir);
+        log.warn({ file, found: now.kind }, "db host: the state file no longer names this host; writing it again");
+        await writeHostState(dataDir, state);
+      })
+      .catch((err: unknown) => log.warn({ err }, "db host: could not rewrite the state file"));
   }, WATCH_EVERY_MS);
   keepStateFile.unref();
 

@@ -35,11 +35,19 @@ const MAX_ATTEMPTS = 20;
 export function checkMigrations(migrations: Migration[]): void {
   const seen = new Map<number, string>();
   for (const m of migrations) {
-    if (!Number.isInteger(m.id) || m.id < 1) throw new AppError("internal", `migration ${JSON.stringify(m.name)}: id must be a positive whole number (got ${m.id})`);
+    if (!Number.isInteger(m.id) || m.id < 1)
+      throw new AppError(
+        "internal",
+        `migration ${JSON.stringify(m.name)}: id must be a positive whole number (got ${m.id})`,
+      );
     if (!m.name.trim()) throw new AppError("internal", `migration ${m.id}: name must not be empty`);
     if (!m.sql.trim()) throw new AppError("internal", `migration ${m.id} (${m.name}): sql must not be empty`);
     const other = seen.get(m.id);
-    if (other !== undefined) throw new AppError("internal", `migration ids must be unique: ${m.id} is used by both ${JSON.stringify(other)} and ${JSON.stringify(m.name)}`);
+    if (other !== undefined)
+      throw new AppError(
+        "internal",
+        `migration ids must be unique: ${m.id} is used by both ${JSON.stringify(other)} and ${JSON.stringify(m.name)}`,
+      );
     seen.set(m.id, m.name);
   }
 }
@@ -87,7 +95,9 @@ async function bootstrap(db: Db): Promise<void> {
   try {
     await withConflictRetry(async () => void (await db.query(BOOTSTRAP)), MAX_ATTEMPTS);
   } catch (err) {
-    throw new AppError("internal", `could not create the ${MIGRATION_TABLE} table: ${(err as Error).message}`, { cause: err });
+    throw new AppError("internal", `could not create the ${MIGRATION_TABLE} table: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -98,7 +108,9 @@ async function applyOne(db: Db, m: Migration): Promise<boolean> {
     if (await isApplied(db, m.id)) return false;
     let cause: Error | undefined;
     try {
-      const responses = await db.query(sql, { migration: new RecordId(MIGRATION_TABLE, m.id), name: m.name }).responses();
+      const responses = await db
+        .query(sql, { migration: new RecordId(MIGRATION_TABLE, m.id), name: m.name })
+        .responses();
       cause = firstCause(responses);
     } catch (err) {
       cause = err as Error;
@@ -131,6 +143,12 @@ export async function migrate(db: Db, migrations: Migration[]): Promise<number> 
 
 /** The ids recorded as applied, ascending. */
 export async function appliedMigrations(db: Db): Promise<Array<{ id: number; name: string; applied_at: Date }>> {
-  const [rows] = await db.query<[Array<{ id: RecordId; name: string; applied_at: { toDate(): Date } | Date }>]>(`SELECT * FROM ${MIGRATION_TABLE} ORDER BY id`);
-  return rows.map((r) => ({ id: Number(r.id.id), name: r.name, applied_at: r.applied_at instanceof Date ? r.applied_at : r.applied_at.toDate() }));
+  const [rows] = await db.query<[Array<{ id: RecordId; name: string; applied_at: { toDate(): Date } | Date }>]>(
+    `SELECT * FROM ${MIGRATION_TABLE} ORDER BY id`,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id.id),
+    name: r.name,
+    applied_at: r.applied_at instanceof Date ? r.applied_at : r.applied_at.toDate(),
+  }));
 }

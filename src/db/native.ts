@@ -62,7 +62,10 @@ export function loadNative(): NativeModule {
       // try the next target
     }
   }
-  throw new AppError("internal", `The embedded SurrealDB engine has no native build for ${process.platform}-${process.arch}`);
+  throw new AppError(
+    "internal",
+    `The embedded SurrealDB engine has no native build for ${process.platform}-${process.arch}`,
+  );
 }
 
 export async function openNativeEngine(url: string): Promise<NativeEngine> {

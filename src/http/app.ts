@@ -89,7 +89,8 @@ export async function startHttpServer(
       const ep = matchEpisodeFile(url.pathname);
       if (ep) {
         const found = await openEpisodeFile(deps.podcasts, ep.id, ep.name, opts.redirectSeconds ?? 0);
-        if ("redirect" in found) return void res.writeHead(302, { location: found.redirect, "cache-control": "no-store" }).end();
+        if ("redirect" in found)
+          return void res.writeHead(302, { location: found.redirect, "cache-control": "no-store" }).end();
         return void (await sendFile(req, res, found.file, found.mime));
       }
       json(res, 404, { error: "not found" });

@@ -62,7 +62,11 @@ export function parseGenerateArgs(args: string[], cwd = process.cwd()): Generate
 /** The local host when one runs (it holds the store's lock), SURREAL_URL when set, else the embedded store. */
 async function openDb(config: Config): Promise<Db> {
   if (config.surrealUrl || (await readHostState(config.dataDir))) return connectFromConfig(config);
-  return connect({ url: `rocksdb://${path.join(config.dataDir, "db")}`, namespace: config.namespace, database: config.database });
+  return connect({
+    url: `rocksdb://${path.join(config.dataDir, "db")}`,
+    namespace: config.namespace,
+    database: config.database,
+  });
 }
 
 /** The warning the pipeline logs as it stops: the error that stopped it is this command's last line. */
@@ -138,6 +142,7 @@ export async function main(args: string[], config: Config): Promise<number> {
     // DEFINE INDEX, @surrealdb/node 3.0.3). A one-shot command must end: exit with the code the
     // CLI entry sets, unless the loop ends by itself first (the timer is unref'd). Only when this
     // process is the CLI, never when main() is called from a test runner or another program.
-    if (path.basename(process.argv[1] ?? "") === "cli.js" && process.argv.includes("generate")) setTimeout(() => process.exit(), 1_000).unref();
+    if (path.basename(process.argv[1] ?? "") === "cli.js" && process.argv.includes("generate"))
+      setTimeout(() => process.exit(), 1_000).unref();
   }
 }

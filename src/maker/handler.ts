@@ -8,7 +8,11 @@ import type { CommandHandler } from "../queue/command.js";
 import type { GeneratePodcastArgs } from "../podcasts/commands.js";
 import type { EpisodeRunResult } from "./run-episode.js";
 
-export function generatePodcastHandler(deps: { db: Db; config: Config; log: Logger }): CommandHandler<GeneratePodcastArgs, EpisodeRunResult> {
+export function generatePodcastHandler(deps: {
+  db: Db;
+  config: Config;
+  log: Logger;
+}): CommandHandler<GeneratePodcastArgs, EpisodeRunResult> {
   // One runner per worker process: the TTS engines' concurrency limits are per process.
   let runner: Promise<import("./run-episode.js").EpisodeRunner> | undefined;
   return async (args, ctx) => {

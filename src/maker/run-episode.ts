@@ -111,7 +111,10 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
         );
         const audioFile = path.relative(outDir, result.audioFile);
         if (audioFile.startsWith("..") || path.isAbsolute(audioFile)) {
-          throw new AppError("internal", `the pipeline wrote the audio outside the episode's directory: ${result.audioFile}`);
+          throw new AppError(
+            "internal",
+            `the pipeline wrote the audio outside the episode's directory: ${result.audioFile}`,
+          );
         }
         const writer = await writers.used();
         await files.publish(ep.id, folder, outDir);
@@ -123,7 +126,13 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
             audio_file: audioFile,
             duration: result.durationSeconds,
             outline: result.outline,
-            transcript: result.transcript.map((t) => ({ speaker: t.speaker, text: t.text, segment: t.segment, start: t.start, end: t.end })),
+            transcript: result.transcript.map((t) => ({
+              speaker: t.speaker,
+              text: t.text,
+              segment: t.segment,
+              start: t.start,
+              end: t.end,
+            })),
             chapters: result.chapters,
             loudness: result.loudness,
             stats: result.stats,
@@ -133,7 +142,9 @@ export function createEpisodeRunner(deps: EpisodeRunDeps): EpisodeRunner {
         );
         // Published: what the run before left is no longer anyone's.
         if (replaced !== undefined && replaced !== folder) {
-          await files.removeRun(ep.id, replaced).catch((err: unknown) => ctl.log.warn({ err }, "could not remove the earlier run's files"));
+          await files
+            .removeRun(ep.id, replaced)
+            .catch((err: unknown) => ctl.log.warn({ err }, "could not remove the earlier run's files"));
         }
         await files.dropScratch(ep.id, folder, outDir);
         // On a bucket, the run's own file was scratch on this machine and is gone now: name the object.

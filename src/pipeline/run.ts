@@ -9,7 +9,19 @@ import { outlineForScript, usableOutline, writeOutline } from "./stages/outline.
 import { speak, type SpeechCache } from "./stages/speech.js";
 import { usableCheckpoint, writeTranscript } from "./stages/transcript.js";
 import { checkVoiceMap, resolveVoices, type ResolvedTts } from "../providers/voices.js";
-import type { Chapter, EpisodeProfile, LlmProviderName, Outline, ScriptWriter, SpeakerProfile, TimedTurn, TtsEngine, TtsProviderName, Turn, WriterInput } from "../core/model.js";
+import type {
+  Chapter,
+  EpisodeProfile,
+  LlmProviderName,
+  Outline,
+  ScriptWriter,
+  SpeakerProfile,
+  TimedTurn,
+  TtsEngine,
+  TtsProviderName,
+  Turn,
+  WriterInput,
+} from "../core/model.js";
 import type { StageContext } from "./types.js";
 
 export { prepareContent, prepareScript, type ScriptTurnInput } from "../script/prepare.js";
@@ -88,12 +100,17 @@ export interface PipelineResult {
  * Errors are AppErrors whose kind the queue acts on: invalid_input (content, script, voices),
  * provider_* from the writer/TTS (with the turn or segment named), canceled when ctx.signal fired.
  */
-export async function runPipeline(input: PipelineInput, ctx: StageContext, deps: PipelineDeps): Promise<PipelineResult> {
+export async function runPipeline(
+  input: PipelineInput,
+  ctx: StageContext,
+  deps: PipelineDeps,
+): Promise<PipelineResult> {
   const started = Date.now();
   const log = ctx.log.child({ episode: input.episodeName });
   const cp = ctx.checkpoints;
   let stage: StageName = "content";
-  const progress = (s: StageName, fraction: number, message?: string) => ctx.progress(s, Math.min(1, Math.max(0, fraction)), message);
+  const progress = (s: StageName, fraction: number, message?: string) =>
+    ctx.progress(s, Math.min(1, Math.max(0, fraction)), message);
   const enter = (s: StageName, message: string) => {
     stage = s;
     throwIfCanceled(ctx.signal, s);
@@ -138,7 +155,11 @@ export async function runPipeline(input: PipelineInput, ctx: StageContext, deps:
     } else {
       outline = scriptTurns
         ? outlineForScript(scriptTurns, input.episodeName)
-        : await writeOutline(deps.writer(input.episodeProfile.outline_provider, input.episodeProfile.outline_model), writerInput, ctx.signal);
+        : await writeOutline(
+            deps.writer(input.episodeProfile.outline_provider, input.episodeProfile.outline_model),
+            writerInput,
+            ctx.signal,
+          );
       await cp.put(CHECKPOINTS.outline, outline);
     }
     progress("outline", 1, `${outline.segments.length} segments`);
@@ -147,7 +168,8 @@ export async function runPipeline(input: PipelineInput, ctx: StageContext, deps:
     enter("transcript", "writing the transcript");
     const savedTurns = await cp.get<unknown>(CHECKPOINTS.transcript);
     let turns = usableCheckpoint(savedTurns, input.speakerProfile, outline.segments.length);
-    if (savedTurns !== undefined && !turns) log.warn("transcript: checkpoint unusable (unknown speakers or empty turns); writing it again");
+    if (savedTurns !== undefined && !turns)
+      log.warn("transcript: checkpoint unusable (unknown speakers or empty turns); writing it again");
     if (turns) {
       log.info({ turns: turns.length }, "transcript: from checkpoint");
     } else {
@@ -215,6 +237,9 @@ export async function runPipeline(input: PipelineInput, ctx: StageContext, deps:
 }
 
 /** Every speaker's voice exists for its provider; throws invalid_input naming the speaker's field. */
-export async function checkVoices(speakerProfile: SpeakerProfile, deps: Pick<PipelineDeps, "tts" | "resolveTts">): Promise<void> {
+export async function checkVoices(
+  speakerProfile: SpeakerProfile,
+  deps: Pick<PipelineDeps, "tts" | "resolveTts">,
+): Promise<void> {
   await checkVoiceMap(resolveVoices(speakerProfile, deps));
 }

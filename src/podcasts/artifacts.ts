@@ -80,7 +80,9 @@ export class EpisodeFiles {
   async publish(episodeId: string, folder: string, localDir: string): Promise<void> {
     for (const kind of ["json", "vtt", "md", "mp3"] as const) {
       const name = EPISODE_FILES[kind];
-      await this.store.putFile(this.key(episodeId, folder, name), path.join(localDir, name), { contentType: contentTypeFor(name) });
+      await this.store.putFile(this.key(episodeId, folder, name), path.join(localDir, name), {
+        contentType: contentTypeFor(name),
+      });
     }
   }
 

@@ -8,7 +8,9 @@ import { defineCommand } from "../queue/command.js";
 
 export const GENERATE_PODCAST = "generate_podcast";
 
-export const GeneratePodcastArgs = z.object({ episode_id: z.string().regex(recordIdPattern("episode"), idRule("episode")) }).strict();
+export const GeneratePodcastArgs = z
+  .object({ episode_id: z.string().regex(recordIdPattern("episode"), idRule("episode")) })
+  .strict();
 export type GeneratePodcastArgs = z.infer<typeof GeneratePodcastArgs>;
 
 export const generatePodcastCommand = defineCommand({

@@ -8,7 +8,7 @@
 // stale worker (paused past its lease, then resumed) cannot overwrite what its successor made.
 import { RecordId, Table } from "surrealdb";
 import type { JobStatusName } from "../core/enums.js";
-import { idText, jobRecordId, parseRecordId, randomKey } from "../core/ids.js";
+import { idText, parseRecordId, randomKey } from "../core/ids.js";
 import { writeRetrying } from "../core/resilience/conflict.js";
 import type { Db } from "../db/index.js";
 import { AppError } from "../errors.js";
@@ -100,7 +100,10 @@ export const CLI_UNFINISHED =
   "made by the generate CLI, which stopped before the audio was written; retry_episode resumes it as a job";
 
 /** An episode's status and error, from its job; an episode with no job (the CLI's) from its audio. */
-export function statusOf(ep: { command?: unknown; audio_file?: unknown }, job: JobView | undefined): { status: EpisodeStatus; error: string | null } {
+export function statusOf(
+  ep: { command?: unknown; audio_file?: unknown },
+  job: JobView | undefined,
+): { status: EpisodeStatus; error: string | null } {
   if (job) return { status: job.status, error: job.error_message };
   // No job (the CLI's episodes, or a finished job removed by retention): the audio says it all.
   if (ep.audio_file) return { status: "completed", error: null };
@@ -110,7 +113,6 @@ export function statusOf(ep: { command?: unknown; audio_file?: unknown }, job: J
 
 /** JSON round trip: records hold plain data; undefined members must not reach the CBOR encoder. */
 const clean = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
-
 
 export class EpisodeStore {
   readonly #db: Db;
@@ -200,14 +202,25 @@ export class EpisodeStore {
       .collect();
     return (rows ?? []).map((r) => {
       const p = plain<Partial<FeedRow>>(r);
-      return { id: String(p.id), name: String(p.name), chapters: p.chapters ?? [], duration: p.duration ?? 0, files: p.files ?? "", audio_file: String(p.audio_file), created: String(p.created) };
+      return {
+        id: String(p.id),
+        name: String(p.name),
+        chapters: p.chapters ?? [],
+        duration: p.duration ?? 0,
+        files: p.files ?? "",
+        audio_file: String(p.audio_file),
+        created: String(p.created),
+      };
     });
   }
 
   /** Jobs of the newest episodes (completion of job ids). */
   async recentJobIds(limit: number): Promise<string[]> {
     const [rows] = await this.#db
-      .query<[unknown[]]>("SELECT VALUE command FROM episode WHERE command != NONE ORDER BY created DESC LIMIT $limit", { limit })
+      .query<[unknown[]]>(
+        "SELECT VALUE command FROM episode WHERE command != NONE ORDER BY created DESC LIMIT $limit",
+        { limit },
+      )
       .collect();
     return (rows ?? []).map((r) => idText(r));
   }
@@ -245,11 +258,19 @@ export class EpisodeStore {
     const id = this.recordId(raw);
     return {
       get: async <T>(key: string): Promise<T | undefined> => {
-        const [value] = await this.#db.query<[unknown]>("RETURN (SELECT VALUE checkpoints FROM ONLY $id)[$key]", { id, key }).collect();
+        const [value] = await this.#db
+          .query<[unknown]>("RETURN (SELECT VALUE checkpoints FROM ONLY $id)[$key]", { id, key })
+          .collect();
         return value === null || value === undefined ? undefined : (value as T);
       },
       put: async <T>(key: string, value: T): Promise<void> => {
-        await this.#fencedWrite(id, fence, "checkpoints[$key] = $value", { key, value: value === undefined ? null : clean(value) }, `checkpoint ${key}`);
+        await this.#fencedWrite(
+          id,
+          fence,
+          "checkpoints[$key] = $value",
+          { key, value: value === undefined ? null : clean(value) },
+          `checkpoint ${key}`,
+        );
       },
     };
   }
@@ -261,7 +282,14 @@ export class EpisodeStore {
   async complete(raw: unknown, result: EpisodeResult, fence: Fence | undefined): Promise<string | undefined> {
     const set = `files = $r.files, audio_file = $r.audio_file, duration = $r.duration, outline = $r.outline, transcript = $r.transcript,
       chapters = $r.chapters, loudness = $r.loudness, stats = $r.stats, writer = $r.writer`;
-    const before = await this.#fencedWrite(this.recordId(raw), fence, set, { r: clean(result) }, "the finished episode", "BEFORE");
+    const before = await this.#fencedWrite(
+      this.recordId(raw),
+      fence,
+      set,
+      { r: clean(result) },
+      "the finished episode",
+      "BEFORE",
+    );
     return typeof before.audio_file === "string" ? (typeof before.files === "string" ? before.files : "") : undefined;
   }
 
@@ -281,7 +309,10 @@ export class EpisodeStore {
     if (rows.length > 0) return rows[0]!;
     if (!fence) throw new AppError("not_found", `episode not found: ${idText(id)}`);
     // The job is no longer ours (taken over, canceled, finished elsewhere) or the episode is gone.
-    throw new AppError("canceled", `${what} not written: this worker no longer holds job ${fence.jobId} (attempt ${fence.attempt})`);
+    throw new AppError(
+      "canceled",
+      `${what} not written: this worker no longer holds job ${fence.jobId} (attempt ${fence.attempt})`,
+    );
   }
 
   #write<R extends unknown[] = unknown[]>(sql: string, vars: Record<string, unknown>): Promise<R> {

@@ -36,7 +36,11 @@ export type SourceRecord = {
 
 export async function createNotebook(db: Db, input: unknown): Promise<NotebookSummary> {
   const { name, description } = parseOrThrow(NotebookInput, input);
-  const [rows] = await db.query<[Record<string, unknown>[]]>("CREATE notebook CONTENT $c", { c: { name, description, created: new Date(), updated: new Date() } }).collect();
+  const [rows] = await db
+    .query<[Record<string, unknown>[]]>("CREATE notebook CONTENT $c", {
+      c: { name, description, created: new Date(), updated: new Date() },
+    })
+    .collect();
   return { ...plain<Omit<NotebookSummary, "source_count">>(rows![0]), source_count: 0 };
 }
 
@@ -56,7 +60,9 @@ async function notebookRecord(db: Db, id: RecordId, field: string): Promise<Reco
 }
 
 async function sourcesOf(db: Db, id: RecordId): Promise<SourceRecord[]> {
-  const [rows] = await db.query<[Record<string, unknown>[]]>("SELECT * FROM source WHERE notebook = $nb ORDER BY created, id", { nb: id }).collect();
+  const [rows] = await db
+    .query<[Record<string, unknown>[]]>("SELECT * FROM source WHERE notebook = $nb ORDER BY created, id", { nb: id })
+    .collect();
   return (rows ?? []).map((r) => {
     const { notebook, ...rest } = plain<Record<string, unknown>>(r);
     return { ...rest, notebook_id: notebook } as SourceRecord;
@@ -86,14 +92,21 @@ export async function addSource(
   const input = parseOrThrow(SourceInput, rawSource, "source");
   await notebookRecord(db, id, "notebook_id");
   const [stats] = await db
-    .query<[{ n: number; chars: number }[]]>("SELECT count() AS n, math::sum(size) AS chars FROM source WHERE notebook = $nb GROUP ALL", { nb: id })
+    .query<[{ n: number; chars: number }[]]>(
+      "SELECT count() AS n, math::sum(size) AS chars FROM source WHERE notebook = $nb GROUP ALL",
+      { nb: id },
+    )
     .collect();
   const count = stats?.[0]?.n ?? 0;
   const used = stats?.[0]?.chars ?? 0;
-  if (count >= MAX_SOURCES_PER_NOTEBOOK) throw invalidInput("notebook_id", `must have at most ${MAX_SOURCES_PER_NOTEBOOK} sources (it has ${count})`);
+  if (count >= MAX_SOURCES_PER_NOTEBOOK)
+    throw invalidInput("notebook_id", `must have at most ${MAX_SOURCES_PER_NOTEBOOK} sources (it has ${count})`);
   const got = await extractSource(input, "source", { exposure, deniedDirs });
   if (used + got.text.length > MAX_CONTENT_CHARS) {
-    throw invalidInput("source", `would bring the notebook to ${used + got.text.length} characters of text; a notebook may hold at most ${MAX_CONTENT_CHARS} (it has ${used})`);
+    throw invalidInput(
+      "source",
+      `would bring the notebook to ${used + got.text.length} characters of text; a notebook may hold at most ${MAX_CONTENT_CHARS} (it has ${used})`,
+    );
   }
   const [rows] = await db
     .query<[Record<string, unknown>[]]>("CREATE source CONTENT $c; UPDATE $nb SET updated = time::now();", {
@@ -116,10 +129,15 @@ export async function addSource(
 }
 
 /** Every source of the notebook as one text, each under its title; empty notebook → invalid_input. */
-export async function notebookContent(db: Db, rawId: unknown, field = "notebook_id"): Promise<{ id: RecordId; name: string; text: string; sources: number }> {
+export async function notebookContent(
+  db: Db,
+  rawId: unknown,
+  field = "notebook_id",
+): Promise<{ id: RecordId; name: string; text: string; sources: number }> {
   const id = parseRecordId("notebook", rawId, field);
   const nb = await notebookRecord(db, id, field);
   const sources = await sourcesOf(db, id);
-  if (sources.length === 0) throw invalidInput(field, `notebook ${idText(id)} has no sources: add some with add_source first`);
+  if (sources.length === 0)
+    throw invalidInput(field, `notebook ${idText(id)} has no sources: add some with add_source first`);
   return { id, name: String(nb.name), text: joinTexts(sources), sources: sources.length };
 }

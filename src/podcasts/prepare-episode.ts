@@ -89,10 +89,19 @@ export async function prepareEpisode(
 ): Promise<PreparedRequest> {
   const input = parseOrThrow(GenerateInput, raw);
   const profileName = input.episode_profile ?? config.defaultProfile;
-  const profileField = input.episode_profile ? "episode_profile" : "episode_profile (the default, PODCAST_MCP_DEFAULT_PROFILE)";
+  const profileField = input.episode_profile
+    ? "episode_profile"
+    : "episode_profile (the default, PODCAST_MCP_DEFAULT_PROFILE)";
   const episodeProfile = stripMeta(await asNotFoundField(() => profiles.episodeProfile(profileName, profileField)));
   const speakerName = input.speaker_profile ?? episodeProfile.speaker_profile;
-  const speakerProfile = stripMeta(await asNotFoundField(() => profiles.speakerProfile(speakerName, input.speaker_profile ? "speaker_profile" : "episode_profile.speaker_profile")));
+  const speakerProfile = stripMeta(
+    await asNotFoundField(() =>
+      profiles.speakerProfile(
+        speakerName,
+        input.speaker_profile ? "speaker_profile" : "episode_profile.speaker_profile",
+      ),
+    ),
+  );
   const runProfile = await checkVoices(speakerProfile);
 
   let content: string | undefined;
@@ -101,7 +110,11 @@ export async function prepareEpisode(
   let title: Title;
   if (input.script !== undefined) {
     prepareScript(input.script, runProfile); // throws on an unknown speaker or an empty turn
-    script = input.script.map((t) => ({ speaker: t.speaker, text: t.text, ...(t.segment !== undefined ? { segment: t.segment } : {}) }));
+    script = input.script.map((t) => ({
+      speaker: t.speaker,
+      text: t.text,
+      ...(t.segment !== undefined ? { segment: t.segment } : {}),
+    }));
     origin = { kind: "script" };
     title = titleFromText(input.script.map((t) => t.text).join("\n"), "the script's first words");
   } else if (input.notebook_id !== undefined) {
@@ -111,12 +124,19 @@ export async function prepareEpisode(
     title = { name: nb.name, how: "the notebook's name" };
   } else if (input.sources !== undefined) {
     const parts: ExtractedSource[] = [];
-    for (const [i, s] of input.sources.entries()) parts.push(await extractSource(s, `sources[${i}]`, { exposure: config.exposure, deniedDirs: [config.dataDir] }));
+    for (const [i, s] of input.sources.entries())
+      parts.push(await extractSource(s, `sources[${i}]`, { exposure: config.exposure, deniedDirs: [config.dataDir] }));
     content = await asField("sources", () => prepareContent(joinTexts(parts)));
-    origin = { kind: "sources", sources: parts.map((p) => ({ kind: p.kind, title: p.title, url: p.url, file_name: p.fileName })) };
+    origin = {
+      kind: "sources",
+      sources: parts.map((p) => ({ kind: p.kind, title: p.title, url: p.url, file_name: p.fileName })),
+    };
     // Pasted text has no title of its own (the extractor's is its first line): name it like content.
-    const given = input.sources[0] && !("text" in input.sources[0] && !input.sources[0].title) ? parts[0]?.title.trim() : undefined;
-    title = given ? { name: given, how: "the first source's title" } : titleFromText(content, "the sources' first words");
+    const given =
+      input.sources[0] && !("text" in input.sources[0] && !input.sources[0].title) ? parts[0]?.title.trim() : undefined;
+    title = given
+      ? { name: given, how: "the first source's title" }
+      : titleFromText(content, "the sources' first words");
   } else {
     content = prepareContent(input.content);
     origin = { kind: "content" };
@@ -135,7 +155,11 @@ export async function prepareEpisode(
     episode_profile: episodeProfile,
     speaker_profile: speakerProfile,
   };
-  return { episode, defaultProfile: input.episode_profile === undefined, derivedName: input.episode_name === undefined ? title.how : undefined };
+  return {
+    episode,
+    defaultProfile: input.episode_profile === undefined,
+    derivedName: input.episode_name === undefined ? title.how : undefined,
+  };
 }
 
 /** What was chosen for the caller, as a clause of the submit message ("" when nothing was). */
@@ -163,10 +187,14 @@ export function titleFromText(text: string, firstWords: string): Title {
   const heading = /^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$/m.exec(text)?.[1]?.trim();
   if (heading) return { name: heading.slice(0, MAX_NAME), how: "the content's first heading" };
   const line = (text.trim().split("\n", 1)[0] ?? "").trim();
-  if (line && line.length <= 80 && !/[.!?;:,]$/.test(line) && line.split(/\s+/).length <= 12) return { name: line, how: "the content's first line" };
+  if (line && line.length <= 80 && !/[.!?;:,]$/.test(line) && line.split(/\s+/).length <= 12)
+    return { name: line, how: "the content's first line" };
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return { name: "Untitled episode", how: "nothing (the content has no words)" };
-  const head = words.slice(0, TITLE_WORDS).join(" ").replace(/[.,;:!?]+$/, "");
+  const head = words
+    .slice(0, TITLE_WORDS)
+    .join(" ")
+    .replace(/[.,;:!?]+$/, "");
   return { name: `${head}${words.length > TITLE_WORDS ? "…" : ""}`.slice(0, MAX_NAME), how: firstWords };
 }
 
@@ -175,7 +203,8 @@ async function asNotFoundField<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof AppError && err.kind === "not_found") throw new AppError("invalid_input", err.message, { ...(err.field ? { field: err.field } : {}), cause: err });
+    if (err instanceof AppError && err.kind === "not_found")
+      throw new AppError("invalid_input", err.message, { ...(err.field ? { field: err.field } : {}), cause: err });
     throw err;
   }
 }

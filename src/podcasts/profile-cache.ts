@@ -6,7 +6,12 @@
 import { Table, type LiveSubscription } from "surrealdb";
 import type { Db } from "../db/index.js";
 import type { Logger } from "../log.js";
-import { getEpisodeProfile, getSpeakerProfile, type StoredEpisodeProfile, type StoredSpeakerProfile } from "./profiles.js";
+import {
+  getEpisodeProfile,
+  getSpeakerProfile,
+  type StoredEpisodeProfile,
+  type StoredSpeakerProfile,
+} from "./profiles.js";
 
 const TTL_MS = 5_000;
 

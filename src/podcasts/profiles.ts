@@ -25,12 +25,16 @@ function stripId<T>(row: Record<string, unknown>): T {
 }
 
 async function getProfile<T>(db: Db, table: ProfileTable, name: string, field = "name"): Promise<T | undefined> {
-  const [rows] = await db.query<[Record<string, unknown>[]]>("SELECT * FROM $id", { id: profileId(table, name, field) }).collect();
+  const [rows] = await db
+    .query<[Record<string, unknown>[]]>("SELECT * FROM $id", { id: profileId(table, name, field) })
+    .collect();
   return rows?.[0] ? stripId<T>(rows[0]) : undefined;
 }
 
 async function listProfiles<T>(db: Db, table: ProfileTable): Promise<T[]> {
-  const [rows] = await db.query<[Record<string, unknown>[]]>(`SELECT * FROM type::table($table) ORDER BY name`, { table }).collect();
+  const [rows] = await db
+    .query<[Record<string, unknown>[]]>(`SELECT * FROM type::table($table) ORDER BY name`, { table })
+    .collect();
   return (rows ?? []).map((r) => stripId<T>(r));
 }
 
@@ -43,7 +47,9 @@ async function upsertProfile(db: Db, table: ProfileTable, profile: { name: strin
 
 /** The names there are, so a not_found message can say what to use instead. */
 async function names(db: Db, table: ProfileTable): Promise<string[]> {
-  const [rows] = await db.query<[string[]]>(`SELECT VALUE name FROM type::table($table) ORDER BY name`, { table }).collect();
+  const [rows] = await db
+    .query<[string[]]>(`SELECT VALUE name FROM type::table($table) ORDER BY name`, { table })
+    .collect();
   return rows ?? [];
 }
 
@@ -61,7 +67,9 @@ export async function getSpeakerProfile(db: Db, name: string, field = "name"): P
 
 async function missing(db: Db, table: ProfileTable, name: string, field: string): Promise<AppError> {
   const have = await names(db, table);
-  return new AppError("not_found", `${field}: no ${WHAT[table]} named "${name}" (have: ${have.join(", ") || "none"})`, { field });
+  return new AppError("not_found", `${field}: no ${WHAT[table]} named "${name}" (have: ${have.join(", ") || "none"})`, {
+    field,
+  });
 }
 
 export const listEpisodeProfiles = (db: Db) => listProfiles<StoredEpisodeProfile>(db, "episode_profile");
@@ -92,10 +100,14 @@ export async function saveEpisodeProfile(db: Db, profile: EpisodeProfile): Promi
 export async function createProfileIfMissing(db: Db, table: ProfileTable, profile: { name: string }): Promise<boolean> {
   const id = new RecordId(table, profile.name);
   try {
-    const [rows] = await writeRetrying<[unknown[] | null]>(db, "IF record::exists($id) { RETURN [] } ELSE { RETURN (CREATE $id CONTENT $c) }", {
-      id,
-      c: { ...profile, created: new Date(), updated: new Date() },
-    });
+    const [rows] = await writeRetrying<[unknown[] | null]>(
+      db,
+      "IF record::exists($id) { RETURN [] } ELSE { RETURN (CREATE $id CONTENT $c) }",
+      {
+        id,
+        c: { ...profile, created: new Date(), updated: new Date() },
+      },
+    );
     return Array.isArray(rows) && rows.length > 0;
   } catch (err) {
     // Two processes seeding at once (server and workers start together): the loser finds the

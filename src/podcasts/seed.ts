@@ -12,12 +12,23 @@ const LLM = { outline_provider: "auto", outline_model: "", transcript_provider: 
 export const SEED_SPEAKER_PROFILES: SpeakerProfile[] = [
   {
     name: "tech_experts",
-    description: "Two technology experts: a host who asks the questions a curious listener would, and an engineer who answers with concrete detail.",
+    description:
+      "Two technology experts: a host who asks the questions a curious listener would, and an engineer who answers with concrete detail.",
     tts_provider: "auto",
     tts_model: "",
     speakers: [
-      { name: "Alex", voice_id: "rms", backstory: "Host of a weekly technology show; former software engineer.", personality: "Curious, upbeat, sums up what was said before moving on." },
-      { name: "Sam", voice_id: "slt", backstory: "Principal engineer who has built and run large systems.", personality: "Precise and practical; explains with examples and trade-offs." },
+      {
+        name: "Alex",
+        voice_id: "rms",
+        backstory: "Host of a weekly technology show; former software engineer.",
+        personality: "Curious, upbeat, sums up what was said before moving on.",
+      },
+      {
+        name: "Sam",
+        voice_id: "slt",
+        backstory: "Principal engineer who has built and run large systems.",
+        personality: "Precise and practical; explains with examples and trade-offs.",
+      },
     ],
   },
   {
@@ -25,7 +36,14 @@ export const SEED_SPEAKER_PROFILES: SpeakerProfile[] = [
     description: "One expert explaining a topic on their own, like a short lecture.",
     tts_provider: "auto",
     tts_model: "",
-    speakers: [{ name: "Sam", voice_id: "slt", backstory: "Teacher and writer who explains hard subjects plainly.", personality: "Calm, clear, structured; uses everyday analogies." }],
+    speakers: [
+      {
+        name: "Sam",
+        voice_id: "slt",
+        backstory: "Teacher and writer who explains hard subjects plainly.",
+        personality: "Calm, clear, structured; uses everyday analogies.",
+      },
+    ],
   },
   {
     name: "business_panel",
@@ -33,9 +51,24 @@ export const SEED_SPEAKER_PROFILES: SpeakerProfile[] = [
     tts_provider: "auto",
     tts_model: "",
     speakers: [
-      { name: "Morgan", voice_id: "rms", backstory: "Business journalist who moderates panels.", personality: "Keeps the discussion moving; asks for numbers and consequences." },
-      { name: "Priya", voice_id: "slt", backstory: "Financial analyst covering technology companies.", personality: "Data-driven, cautious about hype." },
-      { name: "Jordan", voice_id: "awb", backstory: "Founder who has started and sold two companies.", personality: "Optimistic, speaks from experience, likes bold calls." },
+      {
+        name: "Morgan",
+        voice_id: "rms",
+        backstory: "Business journalist who moderates panels.",
+        personality: "Keeps the discussion moving; asks for numbers and consequences.",
+      },
+      {
+        name: "Priya",
+        voice_id: "slt",
+        backstory: "Financial analyst covering technology companies.",
+        personality: "Data-driven, cautious about hype.",
+      },
+      {
+        name: "Jordan",
+        voice_id: "awb",
+        backstory: "Founder who has started and sold two companies.",
+        personality: "Optimistic, speaks from experience, likes bold calls.",
+      },
     ],
   },
 ];
@@ -57,7 +90,8 @@ export const SEED_EPISODE_PROFILES: EpisodeProfile[] = [
     speaker_profile: "solo_expert",
     ...LLM,
     language: "en",
-    default_briefing: "Explain the content as a single expert would in a short lecture: the main ideas first, then the details that matter, then a summary.",
+    default_briefing:
+      "Explain the content as a single expert would in a short lecture: the main ideas first, then the details that matter, then a summary.",
     num_segments: 3,
   },
   {

@@ -15,7 +15,13 @@ import { objectAddress } from "../artifacts/open.js";
 import type { ArtifactStore } from "../artifacts/types.js";
 import { EPISODE_FILES, EpisodeFiles, type EpisodeFile, type EpisodeFileKind } from "./artifacts.js";
 import { GENERATE_PODCAST } from "./commands.js";
-import { EpisodeStore, statusOf, type EpisodeRecord, type EpisodeStatus, type EpisodeSummary } from "./episode-store.js";
+import {
+  EpisodeStore,
+  statusOf,
+  type EpisodeRecord,
+  type EpisodeStatus,
+  type EpisodeSummary,
+} from "./episode-store.js";
 import { describeChoice, prepareEpisode, type PreparedRequest, type VoiceCheck } from "./prepare-episode.js";
 import { submitterOf, type Submitter } from "../sampling/submitter.js";
 import { checkClientWriter, describeWriters, plannedWriters, type Writers } from "../sampling/writer-choice.js";
@@ -107,7 +113,10 @@ export class PodcastService {
   // ---------- profiles ----------
 
   async listProfiles() {
-    const [episode_profiles, speaker_profiles] = await Promise.all([profiles.listEpisodeProfiles(this.#db), profiles.listSpeakerProfiles(this.#db)]);
+    const [episode_profiles, speaker_profiles] = await Promise.all([
+      profiles.listEpisodeProfiles(this.#db),
+      profiles.listSpeakerProfiles(this.#db),
+    ]);
     return { episode_profiles, speaker_profiles };
   }
 
@@ -166,7 +175,11 @@ export class PodcastService {
     const episode = this.#episodes.newId();
     const job = this.#queue.prepare(GENERATE_PODCAST, { episode_id: idText(episode) });
     const create = this.#episodes.createStatement(prepared.episode, job.id, by);
-    await writeRetrying(this.#db, `BEGIN TRANSACTION; ${job.sql}; ${create.sql}; COMMIT TRANSACTION;`, { ...job.vars, ...create.vars, episode });
+    await writeRetrying(this.#db, `BEGIN TRANSACTION; ${job.sql}; ${create.sql}; COMMIT TRANSACTION;`, {
+      ...job.vars,
+      ...create.vars,
+      episode,
+    });
     const episodeId = idText(episode);
     const chose = describeChoice(prepared);
     return {
@@ -256,7 +269,10 @@ export class PodcastService {
       signal.addEventListener("abort", onAbort, { once: true });
       if (signal.aborted) return finish(undefined);
       this.#queue.watch(jobId, seen).then(
-        (stop) => (done ? void stop().catch(() => {}) : (stopWatch = stop)),
+        (stop) => {
+          if (done) void stop().catch(() => {});
+          else stopWatch = stop;
+        },
         (err: unknown) => this.#log.debug({ err }, "job watch failed; polling only"),
       );
     });
@@ -278,7 +294,9 @@ export class PodcastService {
     return this.#episodes.recentJobIds(Math.min(Math.max(1, limit), 500));
   }
 
-  async listEpisodes(opts: { limit?: number | undefined; status?: EpisodeStatus | undefined } = {}): Promise<EpisodeSummary[]> {
+  async listEpisodes(
+    opts: { limit?: number | undefined; status?: EpisodeStatus | undefined } = {},
+  ): Promise<EpisodeSummary[]> {
     const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? 50)), 500);
     // Filtered by status in code: the status is the job's, and lists are hundreds, not millions.
     const rows = await this.#episodes.list(opts.status ? 5_000 : limit);
@@ -330,17 +348,28 @@ export class PodcastService {
   }
 
   /** One of the episode's files on the store; not_found, saying why, until it has been written. */
-  async episodeFile(id: string, kind: EpisodeFileKind): Promise<EpisodeFile & { info: NonNullable<EpisodeFile["info"]> }> {
-    if (!Object.hasOwn(EPISODE_FILES, kind)) throw invalidInput("kind", `must be one of ${Object.keys(EPISODE_FILES).join(", ")}`);
+  async episodeFile(
+    id: string,
+    kind: EpisodeFileKind,
+  ): Promise<EpisodeFile & { info: NonNullable<EpisodeFile["info"]> }> {
+    if (!Object.hasOwn(EPISODE_FILES, kind))
+      throw invalidInput("kind", `must be one of ${Object.keys(EPISODE_FILES).join(", ")}`);
     const ep = await this.#episodes.load(id);
     const what = kind === "mp3" ? "audio" : "transcript";
     if (!ep.audio_file) {
       const { status, error } = statusOf(ep, await this.#jobOf(ep));
-      const why = status === "failed" || status === "canceled" ? `it ${status}${error ? `: ${error}` : ""}` : `it is ${status}; its files are written when it completes`;
+      const why =
+        status === "failed" || status === "canceled"
+          ? `it ${status}${error ? `: ${error}` : ""}`
+          : `it is ${status}; its files are written when it completes`;
       throw new AppError("not_found", `episode ${ep.id} has no ${what}: ${why}`);
     }
     const file = await this.#files.file(ep.id, ep.files ?? "", kind);
-    if (!file.info) throw new AppError("not_found", `episode ${ep.id} has no ${what} on the artifact store (${file.key}): it was removed`);
+    if (!file.info)
+      throw new AppError(
+        "not_found",
+        `episode ${ep.id} has no ${what} on the artifact store (${file.key}): it was removed`,
+      );
     return { ...file, info: file.info };
   }
 
@@ -349,7 +378,8 @@ export class PodcastService {
     const ep = await this.#episodes.load(id);
     await this.episodeFile(id, kind);
     const bytes = await this.#files.get(ep.id, ep.files ?? "", kind);
-    if (!bytes) throw new AppError("not_found", `episode ${ep.id}: its ${EPISODE_FILES[kind]} is gone from the artifact store`);
+    if (!bytes)
+      throw new AppError("not_found", `episode ${ep.id}: its ${EPISODE_FILES[kind]} is gone from the artifact store`);
     return bytes;
   }
 
@@ -367,7 +397,14 @@ export class PodcastService {
       // The file is gone (deleted by hand): leave the episode out of the feed.
       if (!info) continue;
       const chapters = e.chapters.map((c) => c.title).join(" · ");
-      out.push({ id: e.id, name: e.name, description: chapters || e.name, created: e.created, duration: e.duration, bytes: info.size });
+      out.push({
+        id: e.id,
+        name: e.name,
+        description: chapters || e.name,
+        created: e.created,
+        duration: e.duration,
+        bytes: info.size,
+      });
     }
     return out;
   }
@@ -392,15 +429,23 @@ export class PodcastService {
     });
 
     if (status === "completed" && !force) {
-      throw new AppError("conflict", `episode ${ep.id} is completed; pass force: true to make it again`, { field: "episode_id" });
+      throw new AppError("conflict", `episode ${ep.id} is completed; pass force: true to make it again`, {
+        field: "episode_id",
+      });
     }
     if (job && status === "pending") {
-      throw new AppError("conflict", `episode ${ep.id} is already queued as job ${job.job_id}`, { field: "episode_id" });
+      throw new AppError("conflict", `episode ${ep.id} is already queued as job ${job.job_id}`, {
+        field: "episode_id",
+      });
     }
     if (job && status === "running") {
       const expired = job.lease_until !== null && Date.parse(job.lease_until) < Date.now();
       if (!expired) {
-        throw new AppError("conflict", `episode ${ep.id} is running as job ${job.job_id}; cancel it first, or wait for it to finish`, { field: "episode_id" });
+        throw new AppError(
+          "conflict",
+          `episode ${ep.id} is running as job ${job.job_id}; cancel it first, or wait for it to finish`,
+          { field: "episode_id" },
+        );
       }
       const requeued = await this.#queue.requeue(job.job_id);
       return submitted(requeued.job_id, "is queued again (its worker had stopped)");

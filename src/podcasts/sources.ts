@@ -50,7 +50,10 @@ export async function extractSource(
   const { source, kind } = toExtractorSource(s);
   const remote = opts.exposure === "remote";
   if (remote && kind === "file") {
-    throw invalidInput(`${field}.file`, "local files are not read when the server is reachable from other machines; send the text instead");
+    throw invalidInput(
+      `${field}.file`,
+      "local files are not read when the server is reachable from other machines; send the text instead",
+    );
   }
   let got: ExtractedText;
   try {

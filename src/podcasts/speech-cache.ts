@@ -35,7 +35,12 @@ export interface SpeechCacheStore {
   evict(): Promise<number>;
 }
 
-export function createSpeechCache(db: Db, store: ArtifactStore, log: Logger, opts: { maxBytes?: number } = {}): SpeechCacheStore {
+export function createSpeechCache(
+  db: Db,
+  store: ArtifactStore,
+  log: Logger,
+  opts: { maxBytes?: number } = {},
+): SpeechCacheStore {
   const recordId = (key: string) => new RecordId("tts_cache", key);
   const maxBytes = opts.maxBytes ?? 0;
   let lastEvict = 0;
@@ -43,19 +48,25 @@ export function createSpeechCache(db: Db, store: ArtifactStore, log: Logger, opt
   const evict = async (): Promise<number> => {
     lastEvict = Date.now();
     if (maxBytes <= 0) return 0;
-    const [[total]] = await db.query<[[{ bytes?: number }?]]>("SELECT math::sum(bytes) AS bytes FROM tts_cache GROUP ALL").collect();
+    const [[total]] = await db
+      .query<[[{ bytes?: number }?]]>("SELECT math::sum(bytes) AS bytes FROM tts_cache GROUP ALL")
+      .collect();
     let over = (total?.bytes ?? 0) - maxBytes * LOW_WATER;
     if ((total?.bytes ?? 0) <= maxBytes) return 0;
     let removed = 0;
     while (over > 0) {
       const [rows] = await db
-        .query<[{ id: RecordId; key: string; bytes: number; used: unknown }[]]>("SELECT id, key, bytes, used FROM tts_cache ORDER BY used ASC LIMIT 100")
+        .query<[{ id: RecordId; key: string; bytes: number; used: unknown }[]]>(
+          "SELECT id, key, bytes, used FROM tts_cache ORDER BY used ASC LIMIT 100",
+        )
         .collect();
       if (rows.length === 0) break;
       for (const r of rows) {
         // The record first: a clip without a record is never read; a record without a clip would be.
         await writeRetrying(db, "DELETE $id", { id: r.id });
-        await store.delete(speechClipKey(r.key)).catch((err: unknown) => log.warn({ err, key: r.key }, "speech cache: clip not removed"));
+        await store
+          .delete(speechClipKey(r.key))
+          .catch((err: unknown) => log.warn({ err, key: r.key }, "speech cache: clip not removed"));
         over -= r.bytes;
         removed++;
         if (over <= 0) break;
@@ -68,7 +79,9 @@ export function createSpeechCache(db: Db, store: ArtifactStore, log: Logger, opt
   return {
     async get(key) {
       if (!KEY.test(key)) return undefined;
-      const [rows] = await db.query<[CacheRecord[]]>("SELECT sample_rate, samples FROM $id", { id: recordId(key) }).collect();
+      const [rows] = await db
+        .query<[CacheRecord[]]>("SELECT sample_rate, samples FROM $id", { id: recordId(key) })
+        .collect();
       const rec = rows?.[0];
       if (!rec) return undefined;
       // Stamp the use for eviction. Workers speaking the same lines stamp the same record at once
@@ -104,7 +117,9 @@ export function createSpeechCache(db: Db, store: ArtifactStore, log: Logger, opt
         },
       });
       if (maxBytes > 0 && Date.now() - lastEvict >= EVICT_EVERY_MS) {
-        await evict().catch((err: unknown) => log.warn({ err }, "speech cache: eviction failed; it is tried again later"));
+        await evict().catch((err: unknown) =>
+          log.warn({ err }, "speech cache: eviction failed; it is tried again later"),
+        );
       }
     },
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { AppError } from "../errors.js";
 import { LLM_PROVIDERS, TTS_PROVIDERS } from "../core/enums.js";
-import { idRule, recordIdPattern } from "../core/ids.js";
+import { recordIdPattern } from "../core/ids.js";
 
 export const MIN_SPEAKERS = 1;
 export const MAX_SPEAKERS = 4;
@@ -14,7 +14,9 @@ export const MAX_SEGMENTS = 20;
 
 export const ProfileNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
 /** BCP 47, loosely: a 2-3 letter language, then subtags of 2-8 letters/digits (en, en-US, zh-Hant-TW, es-419). */
-export const LanguageSchema = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 language tag such as en, en-US or de");
+export const LanguageSchema = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 language tag such as en, en-US or de");
 
 // Control characters in a name end up in feed.xml, ID3 tags and file listings, where they break XML
 // (U+0001 and U+FFFE are not XML characters) or hide text (ESC starts a terminal sequence). Names,
@@ -121,7 +123,9 @@ export const EpisodeProfileInput = z
     outline_provider: z.enum(LLM_PROVIDERS, `must be one of ${LLM_PROVIDERS.join(", ")}`).default("auto"),
     outline_model: line(100).default("").describe("Empty: the writer endpoint's model (LLM_MODEL, else gpt-4o-mini)"),
     transcript_provider: z.enum(LLM_PROVIDERS, `must be one of ${LLM_PROVIDERS.join(", ")}`).default("auto"),
-    transcript_model: line(100).default("").describe("Empty: the writer endpoint's model (LLM_MODEL, else gpt-4o-mini)"),
+    transcript_model: line(100)
+      .default("")
+      .describe("Empty: the writer endpoint's model (LLM_MODEL, else gpt-4o-mini)"),
     language: LanguageSchema.default("en"),
     default_briefing: text(10_000).default(""),
     num_segments: z
@@ -130,7 +134,12 @@ export const EpisodeProfileInput = z
       .min(MIN_SEGMENTS, { error: segmentsRule })
       .max(MAX_SEGMENTS, { error: segmentsRule })
       .describe("Outline segments (chapters)"),
-    max_tokens: z.number().int("must be a whole number").min(256, "must be at least 256").max(200_000, "must be at most 200000").optional(),
+    max_tokens: z
+      .number()
+      .int("must be a whole number")
+      .min(256, "must be at least 256")
+      .max(200_000, "must be at most 200000")
+      .optional(),
     target_minutes: z.number().min(1, "must be at least 1").max(180, "must be at most 180").optional(),
   })
   .strict();
@@ -224,11 +233,24 @@ export const GenerateInput = z
       .describe("Source text to talk about (at most 200,000 characters)"),
     notebook_id: z
       .string()
-      .regex(recordIdPattern("notebook", true), "must be a notebook id like notebook:abc123, as returned by create_notebook")
+      .regex(
+        recordIdPattern("notebook", true),
+        "must be a notebook id like notebook:abc123, as returned by create_notebook",
+      )
       .optional()
       .describe("Use every source of this notebook as content"),
-    sources: z.array(SourceInput).min(1, "must have at least one source").max(20, "must have at most 20 sources").optional().describe("Texts, local files or http(s) URLs"),
-    script: z.array(ScriptTurnInput).min(1, "must have at least one turn").max(2_000, "must have at most 2,000 turns").optional().describe("A ready script: turns are spoken as given, no LLM is used"),
+    sources: z
+      .array(SourceInput)
+      .min(1, "must have at least one source")
+      .max(20, "must have at most 20 sources")
+      .optional()
+      .describe("Texts, local files or http(s) URLs"),
+    script: z
+      .array(ScriptTurnInput)
+      .min(1, "must have at least one turn")
+      .max(2_000, "must have at most 2,000 turns")
+      .optional()
+      .describe("A ready script: turns are spoken as given, no LLM is used"),
     speaker_profile: ProfileNameSchema.optional().describe("Overrides the episode profile's speaker profile"),
     briefing_suffix: text(4_000).optional().describe("Extra instructions appended to the profile's briefing"),
     language: LanguageSchema.optional().describe("BCP 47 tag; defaults to the episode profile's language"),
@@ -257,7 +279,10 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ field: fieldPath(prefix ? [prefix, ...i.path] : i.path), message: i.message }));
+  const issues = r.error.issues.map((i) => ({
+    field: fieldPath(prefix ? [prefix, ...i.path] : i.path),
+    message: i.message,
+  }));
   return throwIssues(issues);
 }
 

@@ -72,7 +72,10 @@ export function registerPrompts(server: McpServer, deps: PromptDeps): void {
     {
       title: "Turn text into an episode",
       description: "Make a podcast episode about a text you paste",
-      argsSchema: z.object({ text: z.string().describe("the text to talk about"), name: z.string().optional().describe("episode title") }),
+      argsSchema: z.object({
+        text: z.string().describe("the text to talk about"),
+        name: z.string().optional().describe("episode title"),
+      }),
     },
     ({ text, name }) => ({
       messages: [

@@ -20,13 +20,13 @@ export function createProviders(config: Config, log: Logger): Providers {
   return {
     writer(provider: LlmProviderName, model: string) {
       const key = `${provider}\u0000${model}`;
-      let w = writers.get(key);
-      if (!w) writers.set(key, (w = createWriter(provider, model, config, log)));
+      const w = writers.get(key) ?? createWriter(provider, model, config, log);
+      writers.set(key, w);
       return w;
     },
     tts(provider: ConcreteTtsProvider) {
-      let e = engines.get(provider);
-      if (!e) engines.set(provider, (e = createTtsEngine(provider, config, log)));
+      const e = engines.get(provider) ?? createTtsEngine(provider, config, log);
+      engines.set(provider, e);
       return e;
     },
     resolveTts: (name: TtsProviderName) => resolveTtsProvider(name, config),
@@ -39,7 +39,10 @@ export function createProviders(config: Config, log: Logger): Providers {
  * after checking that every voice exists for its provider; invalid_input naming the speaker's
  * field otherwise.
  */
-export function createVoiceCheck(config: Config, providers: Providers): (profile: SpeakerProfile) => Promise<SpeakerProfile> {
+export function createVoiceCheck(
+  config: Config,
+  providers: Providers,
+): (profile: SpeakerProfile) => Promise<SpeakerProfile> {
   return async (profile) => {
     const run = voicesForRun(profile, config);
     await checkVoiceMap(resolveVoices(run, providers));

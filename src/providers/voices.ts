@@ -41,7 +41,15 @@ export function resolveVoices(profile: SpeakerProfile, deps: VoiceDeps): VoiceMa
     const provider = s.tts_provider ? deps.resolveTts(s.tts_provider) : profileProvider;
     const fallback = deps.defaultModel?.(provider) || DEFAULT_TTS_MODELS[provider];
     const model = s.tts_model || (provider === profileProvider && profile.tts_model ? profile.tts_model : fallback);
-    voices.set(s.name, { speaker: s.name, index, provider, engine: deps.tts(provider), model, voice: s.voice_id, settings: s.settings });
+    voices.set(s.name, {
+      speaker: s.name,
+      index,
+      provider,
+      engine: deps.tts(provider),
+      model,
+      voice: s.voice_id,
+      settings: s.settings,
+    });
   }
   return voices;
 }

@@ -45,7 +45,9 @@ export function toJobStatus(row: CommandRow): JobStatus {
     error_message: (row.error_message as string | undefined) ?? null,
     created: iso(row.created) ?? "",
     updated: iso(row.updated) ?? "",
-    progress: p ? { fraction: Number(p.fraction ?? 0), stage: String(p.stage ?? ""), message: String(p.message ?? "") } : null,
+    progress: p
+      ? { fraction: Number(p.fraction ?? 0), stage: String(p.stage ?? ""), message: String(p.message ?? "") }
+      : null,
     name: String(row.name),
     args: row.args ?? null,
     attempts: Number(row.attempts ?? 0),

@@ -236,7 +236,9 @@ export class LeaseStore {
 
   /** Extends the lease. held=false: the lease was taken over (or the job ended elsewhere). */
   async heartbeat(lease: Lease): Promise<{ held: boolean; cancelRequested: boolean }> {
-    const row = await this.#fenced(lease, "lease_until = time::now() + duration::from_millis($lease_ms)", { lease_ms: this.#leaseMs });
+    const row = await this.#fenced(lease, "lease_until = time::now() + duration::from_millis($lease_ms)", {
+      lease_ms: this.#leaseMs,
+    });
     return { held: row !== undefined, cancelRequested: row?.cancel_requested === true };
   }
 
@@ -301,7 +303,13 @@ export class LeaseStore {
    * A handler threw. Retryable kinds go back to pending after a backoff until max_attempts;
    * everything else fails at once. Returns the status written, or "lost" when the lease was gone.
    */
-  async fail(lease: Lease, kind: ErrorKind, message: string, policy: RetryPolicy, retryAfterMs?: number): Promise<"pending" | "failed" | "lost"> {
+  async fail(
+    lease: Lease,
+    kind: ErrorKind,
+    message: string,
+    policy: RetryPolicy,
+    retryAfterMs?: number,
+  ): Promise<"pending" | "failed" | "lost"> {
     const retry = isRetryableKind(kind) && lease.attempt < lease.maxAttempts;
     if (retry) {
       const delay = Math.max(retryAfterMs ?? 0, backoffMs(lease.attempt, policy.baseDelayMs, policy.maxDelayMs));
@@ -310,7 +318,12 @@ export class LeaseStore {
         lease,
         `status = 'pending', lane = 'delayed', run_after = time::now() + duration::from_millis($delay), n = $at,
          lease_owner = NONE, lease_until = NONE, error_message = $msg, error_kind = $kind`,
-        { delay, at, msg: `${message} (attempt ${lease.attempt} of ${lease.maxAttempts}; retrying in ${Math.ceil(delay / 1000)} s)`, kind },
+        {
+          delay,
+          at,
+          msg: `${message} (attempt ${lease.attempt} of ${lease.maxAttempts}; retrying in ${Math.ceil(delay / 1000)} s)`,
+          kind,
+        },
       );
       return row ? "pending" : "lost";
     }
@@ -337,7 +350,9 @@ export class LeaseStore {
 
   /** Whether any job is waiting, delayed or running (three index lookups of one row each). */
   async hasWork(): Promise<boolean> {
-    const lanes = ["ready", "delayed", "running"].map((l) => `SELECT id FROM command WHERE lane = '${l}' LIMIT 1;`).join(" ");
+    const lanes = ["ready", "delayed", "running"]
+      .map((l) => `SELECT id FROM command WHERE lane = '${l}' LIMIT 1;`)
+      .join(" ");
     const results = await this.#db.query<CommandRow[][]>(lanes).collect();
     return results.some((rows) => rows.length > 0);
   }
@@ -388,7 +403,9 @@ export class LeaseStore {
     const [rows] = await withConflictRetry(() =>
       this.#db
         // No LIMIT: with one, the engine cuts the scan before this filter (see schema.ts).
-        .query<[CommandRow[]]>("SELECT id, lane, lease_until FROM command WHERE lane = 'running' AND lease_until < time::now()")
+        .query<[CommandRow[]]>(
+          "SELECT id, lane, lease_until FROM command WHERE lane = 'running' AND lease_until < time::now()",
+        )
         .collect(),
     );
     let reaped = 0;

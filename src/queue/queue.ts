@@ -67,12 +67,15 @@ export class Queue {
         if (existing) return { job_id: existing, created: false };
       }
       try {
-        const [rows] = await this.#db.query<[CommandRow[]]>("CREATE command CONTENT $content RETURN id", { content }).collect();
+        const [rows] = await this.#db
+          .query<[CommandRow[]]>("CREATE command CONTENT $content RETURN id", { content })
+          .collect();
         return { job_id: idText(rows[0]!.id), created: true };
       } catch (err) {
         // Two submits with one key raced: the unique index (or a write conflict) stopped one.
         // Look again: the winner's job is the answer.
-        const lost = isConflict(err) || (key !== undefined && err instanceof Error && /already contains/.test(err.message));
+        const lost =
+          isConflict(err) || (key !== undefined && err instanceof Error && /already contains/.test(err.message));
         if (!lost || attempt >= CONFLICT_RETRY.attempts) throw err;
         await sleep(backoffMs(attempt, CONFLICT_RETRY.baseDelayMs, CONFLICT_RETRY.maxDelayMs));
       }
@@ -110,7 +113,11 @@ export class Queue {
 
   #content(name: string, args: unknown, opts: SubmitOptions): Record<string, unknown> {
     const def = this.#registry.get(name);
-    if (!def) throw invalidInput("name", `unknown command "${String(name)}"; known commands: ${this.#registry.names().join(", ")}`);
+    if (!def)
+      throw invalidInput(
+        "name",
+        `unknown command "${String(name)}"; known commands: ${this.#registry.names().join(", ")}`,
+      );
     const parsed = def.input.safeParse(args);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -125,7 +132,8 @@ export class Queue {
       throw invalidInput("max_attempts", "must be a whole number from 1 to 100");
     }
     const runAfter = opts.runAfter ?? new Date();
-    if (!(runAfter instanceof Date) || Number.isNaN(runAfter.getTime())) throw invalidInput("run_after", "must be a valid date");
+    if (!(runAfter instanceof Date) || Number.isNaN(runAfter.getTime()))
+      throw invalidInput("run_after", "must be a valid date");
     const key = opts.idempotencyKey;
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw invalidInput("idempotency_key", "must be 1 to 200 printable ASCII characters without spaces");
@@ -147,7 +155,9 @@ export class Queue {
   }
 
   async #byKey(key: string): Promise<string | undefined> {
-    const [rows] = await this.#db.query<[CommandRow[]]>("SELECT id FROM command WHERE idempotency_key = $key LIMIT 1", { key }).collect();
+    const [rows] = await this.#db
+      .query<[CommandRow[]]>("SELECT id FROM command WHERE idempotency_key = $key LIMIT 1", { key })
+      .collect();
     return rows[0] ? idText(rows[0].id) : undefined;
   }
 
@@ -204,9 +214,13 @@ export class Queue {
     );
     if (rows[0]) return toJobStatus(rows[0]);
     const current = await this.status(jobId);
-    throw new AppError("conflict", `job ${jobId} is ${current.status}; only a failed or canceled job (or one whose worker died) can be requeued`, {
-      field: "job_id",
-    });
+    throw new AppError(
+      "conflict",
+      `job ${jobId} is ${current.status}; only a failed or canceled job (or one whose worker died) can be requeued`,
+      {
+        field: "job_id",
+      },
+    );
   }
 
   /** LIVE subscription on one job (jobId omitted: all, or those of command `name`); calls back on every change. */

@@ -1,7 +1,7 @@
 // An episode's audio in parts, for readers that cannot take it in one message (the player frame,
 // which gets audio only as resource reads through its host). podcast://episodes/{id}/audio/parts
 // says how many parts there are; podcast://episodes/{id}/audio/parts/{n} is part n as a blob.
-import { McpServer, ResourceTemplate, type ReadResourceResult } from "@modelcontextprotocol/server";
+import { type McpServer, ResourceTemplate, type ReadResourceResult } from "@modelcontextprotocol/server";
 import { AppError } from "../errors.js";
 import { withTable } from "../core/ids.js";
 import type { EpisodeFile } from "../podcasts/artifacts.js";
@@ -46,7 +46,12 @@ export function parsePart(raw: string, parts: number): number {
 }
 
 /** Part `part` of the file as base64, read from the artifact store as one byte range. */
-export async function readPart(file: Pick<EpisodeFile, "open">, size: number, part: number, partBytes = AUDIO_PART_BYTES): Promise<string> {
+export async function readPart(
+  file: Pick<EpisodeFile, "open">,
+  size: number,
+  part: number,
+  partBytes = AUDIO_PART_BYTES,
+): Promise<string> {
   const start = part * partBytes;
   const end = Math.min(size, start + partBytes) - 1;
   const chunks: Buffer[] = [];
@@ -54,7 +59,12 @@ export async function readPart(file: Pick<EpisodeFile, "open">, size: number, pa
   return Buffer.concat(chunks).toString("base64");
 }
 
-export function registerAudioPartResources(server: McpServer, deps: ResourceDeps, era: "legacy" | "modern", partBytes = AUDIO_PART_BYTES): void {
+export function registerAudioPartResources(
+  server: McpServer,
+  deps: ResourceDeps,
+  era: "legacy" | "modern",
+  partBytes = AUDIO_PART_BYTES,
+): void {
   const { podcasts } = deps;
   // Ids are completed on the episode templates; these are read by programs that already know one.
   const audio = async (id: string) => {

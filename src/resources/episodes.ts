@@ -1,5 +1,5 @@
 // Episode resources: the list, one episode as JSON, its transcript (Markdown, WebVTT) and its audio.
-import { McpServer, ResourceTemplate, type ReadResourceResult } from "@modelcontextprotocol/server";
+import { type McpServer, ResourceTemplate, type ReadResourceResult } from "@modelcontextprotocol/server";
 import type { EpisodeFile } from "../podcasts/artifacts.js";
 import type { ResourceDeps } from "./deps.js";
 import { completeIds, EPISODES_URI } from "./uris.js";
@@ -15,7 +15,14 @@ export const MAX_AUDIO_BLOB_BYTES = 6 * 1024 * 1024;
 export function registerEpisodeResources(server: McpServer, deps: ResourceDeps, era: "legacy" | "modern"): void {
   const { podcasts } = deps;
   // The service takes episode ids with or without the `episode:` prefix.
-  const complete = { id: async (v: string) => completeIds((await podcasts.listEpisodes({ limit: 200 })).map((e) => String(e.id)), "episode", v) };
+  const complete = {
+    id: async (v: string) =>
+      completeIds(
+        (await podcasts.listEpisodes({ limit: 200 })).map((e) => String(e.id)),
+        "episode",
+        v,
+      ),
+  };
   // Names are unique (two episodes may share a title) and say what each entry is.
   const list = async () => ({
     resources: (await podcasts.listEpisodes({ limit: 100 })).map((e) => ({
@@ -29,7 +36,11 @@ export function registerEpisodeResources(server: McpServer, deps: ResourceDeps, 
   server.registerResource(
     "episodes",
     EPISODES_URI,
-    { title: "All podcast episodes", description: "Every episode, newest first, with its status", mimeType: "application/json" },
+    {
+      title: "All podcast episodes",
+      description: "Every episode, newest first, with its status",
+      mimeType: "application/json",
+    },
     reading(era, async (uri) => json(uri, { episodes: await podcasts.listEpisodes({ limit: 200 }) })),
   );
 
@@ -38,7 +49,8 @@ export function registerEpisodeResources(server: McpServer, deps: ResourceDeps, 
     new ResourceTemplate("podcast://episodes/{id}", { list, complete }),
     {
       title: "One podcast episode",
-      description: "All fields of one episode: status, audio_file (absolute path), duration, chapters, outline, transcript",
+      description:
+        "All fields of one episode: status, audio_file (absolute path), duration, chapters, outline, transcript",
       mimeType: "application/json",
     },
     reading(era, async (uri, vars) => json(uri, await podcasts.getEpisode(one(vars.id)))),
@@ -49,7 +61,13 @@ export function registerEpisodeResources(server: McpServer, deps: ResourceDeps, 
     new ResourceTemplate("podcast://episodes/{id}/transcript", { list: undefined, complete }),
     { title: "Episode transcript (Markdown)", mimeType: "text/markdown" },
     reading(era, async (uri, vars) => ({
-      contents: [{ uri: uri.href, mimeType: "text/markdown", text: (await podcasts.readEpisodeFile(one(vars.id), "md")).toString("utf8") }],
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: "text/markdown",
+          text: (await podcasts.readEpisodeFile(one(vars.id), "md")).toString("utf8"),
+        },
+      ],
     })),
   );
 
@@ -58,7 +76,13 @@ export function registerEpisodeResources(server: McpServer, deps: ResourceDeps, 
     new ResourceTemplate("podcast://episodes/{id}/transcript.vtt", { list: undefined, complete }),
     { title: "Episode transcript (WebVTT)", mimeType: "text/vtt" },
     reading(era, async (uri, vars) => ({
-      contents: [{ uri: uri.href, mimeType: "text/vtt", text: (await podcasts.readEpisodeFile(one(vars.id), "vtt")).toString("utf8") }],
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: "text/vtt",
+          text: (await podcasts.readEpisodeFile(one(vars.id), "vtt")).toString("utf8"),
+        },
+      ],
     })),
   );
 
@@ -70,7 +94,15 @@ export function registerEpisodeResources(server: McpServer, deps: ResourceDeps, 
       const id = one(vars.id);
       const file = await podcasts.episodeFile(id, "mp3");
       if (file.info.size <= MAX_AUDIO_BLOB_BYTES) {
-        return { contents: [{ uri: uri.href, mimeType: "audio/mpeg", blob: (await podcasts.readEpisodeFile(id, "mp3")).toString("base64") }] };
+        return {
+          contents: [
+            {
+              uri: uri.href,
+              mimeType: "audio/mpeg",
+              blob: (await podcasts.readEpisodeFile(id, "mp3")).toString("base64"),
+            },
+          ],
+        };
       }
       return audioElsewhere(uri, file, await whereElse(deps, id, file));
     }),
@@ -88,7 +120,12 @@ async function whereElse(deps: ResourceDeps, id: string, file: EpisodeFile): Pro
   return places;
 }
 
-export function audioElsewhere(uri: URL, file: EpisodeFile, places: string[], maxBytes = MAX_AUDIO_BLOB_BYTES): ReadResourceResult {
+export function audioElsewhere(
+  uri: URL,
+  file: EpisodeFile,
+  places: string[],
+  maxBytes = MAX_AUDIO_BLOB_BYTES,
+): ReadResourceResult {
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
   const intro = `The audio is ${mb(file.info!.size)} MB, more than the ${mb(maxBytes)} MB sent inside MCP messages.`;
   const text = places.length

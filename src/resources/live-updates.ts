@@ -6,7 +6,11 @@ import type { PodcastService } from "../podcasts/service.js";
 import type { SubscriptionHub } from "./subscriptions.js";
 import { EPISODES_URI, uriVariants } from "./uris.js";
 
-export async function startLiveUpdates(podcasts: PodcastService, hub: SubscriptionHub, log: Logger): Promise<() => Promise<void>> {
+export async function startLiveUpdates(
+  podcasts: PodcastService,
+  hub: SubscriptionHub,
+  log: Logger,
+): Promise<() => Promise<void>> {
   const stopJobs = await podcasts.watchJobs((job) => {
     hub.updated(uriVariants("jobs", job.job_id));
     if (job.episode_id) hub.updated(uriVariants("episodes", job.episode_id));

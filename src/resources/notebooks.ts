@@ -1,4 +1,4 @@
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
+import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { ResourceDeps } from "./deps.js";
 import { completeIds } from "./uris.js";
 import { json, one, reading } from "./util.js";

@@ -1,4 +1,4 @@
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
+import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { ResourceDeps } from "./deps.js";
 import { json, one, reading } from "./util.js";
 
@@ -23,7 +23,12 @@ export function registerProfileResources(server: McpServer, deps: ResourceDeps, 
       }),
       { title: `One ${kind} profile`, mimeType: "application/json" },
       reading(era, async (uri, vars) =>
-        json(uri, kind === "episode" ? await deps.podcasts.getEpisodeProfile(one(vars.name)) : await deps.podcasts.getSpeakerProfile(one(vars.name))),
+        json(
+          uri,
+          kind === "episode"
+            ? await deps.podcasts.getEpisodeProfile(one(vars.name))
+            : await deps.podcasts.getSpeakerProfile(one(vars.name)),
+        ),
       ),
     );
   }

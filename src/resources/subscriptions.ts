@@ -20,7 +20,8 @@ export class SubscriptionHub {
 
   readonly #log: Logger;
   constructor(log: Logger) {
-    this.#log = log;}
+    this.#log = log;
+  }
 
   attach(server: McpServer, era: "legacy" | "modern"): void {
     const entry: Entry = { server, era, uris: new Set() };
@@ -53,7 +54,9 @@ export class SubscriptionHub {
     for (const e of this.#entries) {
       const targets = e.era === "modern" ? uris.slice(0, 1) : uris.filter((u) => e.uris.has(u));
       for (const uri of targets) {
-        e.server.server.sendResourceUpdated({ uri }).catch((err: unknown) => this.#log.debug({ err, uri }, "resource update not sent"));
+        e.server.server
+          .sendResourceUpdated({ uri })
+          .catch((err: unknown) => this.#log.debug({ err, uri }, "resource update not sent"));
       }
     }
     for (const s of this.#sinks) for (const uri of uris) s.updated(uri);

@@ -20,7 +20,8 @@ export function prepareContent(content: string | undefined, maxChars = MAX_CONTE
   if (typeof content !== "string") throw invalidInput("content", "must be a string");
   const text = normalizeText(content);
   if (!text) throw invalidInput("content", "must not be empty");
-  if (text.length > maxChars) throw invalidInput("content", `must be at most ${maxChars} characters (got ${text.length})`);
+  if (text.length > maxChars)
+    throw invalidInput("content", `must be at most ${maxChars} characters (got ${text.length})`);
   return text;
 }
 
@@ -31,7 +32,8 @@ export function prepareContent(content: string | undefined, maxChars = MAX_CONTE
  */
 export function prepareScript(script: ScriptTurnInput[], profile: SpeakerProfile): Turn[] {
   if (!Array.isArray(script) || script.length === 0) throw invalidInput("script", "must have at least one turn");
-  if (script.length > MAX_SCRIPT_TURNS) throw invalidInput("script", `must have at most ${MAX_SCRIPT_TURNS} turns (got ${script.length})`);
+  if (script.length > MAX_SCRIPT_TURNS)
+    throw invalidInput("script", `must have at most ${MAX_SCRIPT_TURNS} turns (got ${script.length})`);
   const lookup = speakerLookup(profile);
   const segmentIds = new Map<number, number>();
   const turns: Turn[] = [];
@@ -39,16 +41,24 @@ export function prepareScript(script: ScriptTurnInput[], profile: SpeakerProfile
   script.forEach((t, i) => {
     const speaker = lookup(t?.speaker);
     if (!speaker) {
-      throw invalidInput(`script[${i}].speaker`, `must be a speaker of profile "${profile.name}" (${speakerList(profile)}); got ${JSON.stringify(t?.speaker ?? null)}`);
+      throw invalidInput(
+        `script[${i}].speaker`,
+        `must be a speaker of profile "${profile.name}" (${speakerList(profile)}); got ${JSON.stringify(t?.speaker ?? null)}`,
+      );
     }
     const text = typeof t.text === "string" ? normalizeText(t.text) : "";
     if (!text) throw invalidInput(`script[${i}].text`, "must not be empty");
     const seg = t.segment ?? 0;
-    if (!Number.isInteger(seg) || seg < 0 || seg > 1000) throw invalidInput(`script[${i}].segment`, `must be a whole number from 0 to 1000 (got ${JSON.stringify(t.segment)})`);
+    if (!Number.isInteger(seg) || seg < 0 || seg > 1000)
+      throw invalidInput(
+        `script[${i}].segment`,
+        `must be a whole number from 0 to 1000 (got ${JSON.stringify(t.segment)})`,
+      );
     if (!segmentIds.has(seg)) segmentIds.set(seg, segmentIds.size);
     total += text.length;
     turns.push(...splitLongTurn({ speaker, text, segment: segmentIds.get(seg) ?? 0 }, MAX_TURN_CHARS));
   });
-  if (total > MAX_CONTENT_CHARS) throw invalidInput("script", `must be at most ${MAX_CONTENT_CHARS} characters in all (got ${total})`);
+  if (total > MAX_CONTENT_CHARS)
+    throw invalidInput("script", `must be at most ${MAX_CONTENT_CHARS} characters in all (got ${total})`);
   return turns;
 }

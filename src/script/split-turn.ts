@@ -8,7 +8,12 @@ export function splitLongTurn(turn: Turn, maxChars: number): Turn[] {
   let rest = turn.text;
   while (rest.length > maxChars) {
     const window = rest.slice(0, maxChars);
-    let cut = Math.max(window.lastIndexOf(". "), window.lastIndexOf("! "), window.lastIndexOf("? "), window.lastIndexOf("\n"));
+    let cut = Math.max(
+      window.lastIndexOf(". "),
+      window.lastIndexOf("! "),
+      window.lastIndexOf("? "),
+      window.lastIndexOf("\n"),
+    );
     if (cut < maxChars / 2) cut = window.lastIndexOf(" ");
     if (cut <= 0) cut = maxChars - 1; // one enormous word: cut anywhere
     pieces.push(rest.slice(0, cut + 1).trim());

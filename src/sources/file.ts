@@ -14,7 +14,7 @@
 // - the size from stat is not trusted: procfs-style files say 0 and have content, so the file is
 //   read to its end, up to the cap.
 import { constants, type Stats } from "node:fs";
-import { open, realpath, stat } from "node:fs/promises";
+import { type FileHandle, open, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { AppError, invalidInput } from "../errors.js";
 import { EXTENSION_FORMATS, FILE_EXTENSIONS, isDocumentFormat, type Format } from "./formats.js";
@@ -68,7 +68,8 @@ async function isInside(target: string, dirs: readonly string[]): Promise<boolea
 }
 
 export async function readSourceFile(filePath: string, opts: ReadFileOptions = {}): Promise<RawFile> {
-  if (typeof filePath !== "string" || filePath.trim() === "" || filePath.includes("\0")) throw invalidInput("file", "must be a file path");
+  if (typeof filePath !== "string" || filePath.trim() === "" || filePath.includes("\0"))
+    throw invalidInput("file", "must be a file path");
   const name = path.basename(filePath);
   let target: string;
   try {
@@ -112,7 +113,7 @@ export async function readRegularFile(
   opts: { name?: string; expect?: Stats } = {},
 ): Promise<Buffer> {
   const name = opts.name ?? path.basename(file);
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
   } catch (err) {

@@ -6,17 +6,79 @@ import { normalizeText } from "./normalize.js";
 
 /** Elements whose whole subtree is not prose. */
 const DROP = new Set([
-  "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object", "embed",
-  "nav", "aside", "footer", "form", "button", "select", "textarea", "dialog", "menu",
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "svg",
+  "math",
+  "canvas",
+  "iframe",
+  "object",
+  "embed",
+  "nav",
+  "aside",
+  "footer",
+  "form",
+  "button",
+  "select",
+  "textarea",
+  "dialog",
+  "menu",
 ]);
 /** Raw-text elements: their content may contain "<" that is not a tag, so skip straight to the close tag. */
 const RAW_TEXT = new Set(["script", "style", "textarea", "title"]);
-const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
+const VOID = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr",
+]);
 /** Elements that end a line of text (so words from neighbouring blocks never run together). */
 const BLOCK = new Set([
-  "p", "div", "section", "article", "main", "header", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
-  "table", "thead", "tbody", "tfoot", "tr", "figure", "figcaption", "address", "details", "summary", "hr", "br",
-  "h1", "h2", "h3", "h4", "h5", "h6", "caption",
+  "p",
+  "div",
+  "section",
+  "article",
+  "main",
+  "header",
+  "blockquote",
+  "pre",
+  "ul",
+  "ol",
+  "li",
+  "dl",
+  "dt",
+  "dd",
+  "table",
+  "thead",
+  "tbody",
+  "tfoot",
+  "tr",
+  "figure",
+  "figcaption",
+  "address",
+  "details",
+  "summary",
+  "hr",
+  "br",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "caption",
 ]);
 const HEADING = /^h[1-6]$/;
 const CELL = new Set(["td", "th"]);
@@ -34,7 +96,11 @@ export interface HtmlText {
 }
 
 function isHidden(attrs: string): boolean {
-  return /(?:^|\s)hidden(?:\s|=|$)/i.test(attrs) || /aria-hidden\s*=\s*["']?true/i.test(attrs) || /display\s*:\s*none/i.test(attrs);
+  return (
+    /(?:^|\s)hidden(?:\s|=|$)/i.test(attrs) ||
+    /aria-hidden\s*=\s*["']?true/i.test(attrs) ||
+    /display\s*:\s*none/i.test(attrs)
+  );
 }
 
 function isMainMarker(name: string, attrs: string): boolean {
@@ -118,7 +184,8 @@ function extract(html: string, hasMain: boolean): HtmlText & { usedMain: boolean
       const inner = html.slice(last, end ? end.index : html.length);
       last = end ? close.lastIndex : html.length;
       TOKEN.lastIndex = last;
-      if (name === "title" && title === undefined && !skip) title = normalizeText(decodeEntities(inner)).replace(/\n/g, " ") || undefined;
+      if (name === "title" && title === undefined && !skip)
+        title = normalizeText(decodeEntities(inner)).replace(/\n/g, " ") || undefined;
       else if (name === "textarea") continue;
       continue;
     }

@@ -13,7 +13,12 @@ import { normalizeText } from "./normalize.js";
 import { fetchPage, type FetchOptions } from "./url.js";
 
 export {
-  MAX_CONTENT_CHARS, MAX_DOCUMENT_BYTES, MAX_PDF_PAGES, MAX_SCRIPT_TURNS, MAX_SOURCE_BYTES, MAX_TURN_CHARS,
+  MAX_CONTENT_CHARS,
+  MAX_DOCUMENT_BYTES,
+  MAX_PDF_PAGES,
+  MAX_SCRIPT_TURNS,
+  MAX_SOURCE_BYTES,
+  MAX_TURN_CHARS,
   URL_TIMEOUT_MS,
 } from "./limits.js";
 export { FILE_EXTENSIONS } from "./formats.js";
@@ -61,9 +66,15 @@ export async function extractText(source: Source, opts: ExtractOptions = {}): Pr
       field = "text";
       if (typeof source.text !== "string") throw invalidInput("text", "must be a string");
       // Checked before the work: a huge paste should not cost a markdown pass to refuse.
-      if (source.text.length > maxChars * 4) throw invalidInput("text", `must be at most ${maxChars} characters (got ${source.text.length})`);
+      if (source.text.length > maxChars * 4)
+        throw invalidInput("text", `must be at most ${maxChars} characters (got ${source.text.length})`);
       const text = source.kind === "markdown" ? markdownToText(source.text) : normalizeText(source.text);
-      result = { text, title: source.title ?? firstLineTitle(text), origin: undefined, bytes: Buffer.byteLength(source.text) };
+      result = {
+        text,
+        title: source.title ?? firstLineTitle(text),
+        origin: undefined,
+        bytes: Buffer.byteLength(source.text),
+      };
       break;
     }
     case "file": {
@@ -87,11 +98,17 @@ export async function extractText(source: Source, opts: ExtractOptions = {}): Pr
       break;
     }
     default:
-      throw invalidInput("kind", `must be one of text, markdown, file, url (got ${JSON.stringify((source as { kind?: unknown })?.kind ?? null)})`);
+      throw invalidInput(
+        "kind",
+        `must be one of text, markdown, file, url (got ${JSON.stringify((source as { kind?: unknown })?.kind ?? null)})`,
+      );
   }
   if (!result.text) throw invalidInput(field, `${result.origin ? `${result.origin}: ` : ""}has no readable text`);
   if (result.text.length > maxChars) {
-    throw invalidInput(field, `${result.origin ? `${result.origin}: ` : ""}must be at most ${maxChars} characters of text (got ${result.text.length})`);
+    throw invalidInput(
+      field,
+      `${result.origin ? `${result.origin}: ` : ""}must be at most ${maxChars} characters of text (got ${result.text.length})`,
+    );
   }
   return result;
 }

@@ -40,7 +40,13 @@ export function markdownToText(md: string): string {
     }
     line = line.replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(\[[ xX]\]\s+)?/, ""); // list marker, task box
     if (/^\s*\|.*\|\s*$/.test(line)) {
-      line = line.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim()).filter(Boolean).join(", ");
+      line = line
+        .trim()
+        .replace(/^\||\|$/g, "")
+        .split("|")
+        .map((c) => c.trim())
+        .filter(Boolean)
+        .join(", ");
     }
     lines.push(line);
   }

@@ -9,7 +9,7 @@
 // PDF of 400 words a page with an outline and running headers takes 1.7-2.6 s warm, 5.6 s on the
 // first call (pdf.js loads); pdf.js's text extraction is most of it, the layout ~50-100 ms. pdf.js
 // yields between pages, and the deadline (EXTRACT_TIMEOUT_MS) is checked between pages.
-import { getDocumentProxy, getResolvedPDFJS } from "unpdf";
+import { type getDocumentProxy, getResolvedPDFJS } from "unpdf";
 import { AppError, invalidInput } from "../errors.js";
 import { Deadline, type DocumentContext } from "./deadline.js";
 import { MAX_PDF_PAGES } from "./limits.js";
@@ -102,7 +102,7 @@ async function pageLines(doc: PdfDocument, n: number): Promise<PdfPageLines> {
     const lines: PdfLine[] = [];
     let cur: (PdfLine & { end: number }) | undefined;
     const push = () => {
-      if (cur && cur.text.trim())
+      if (cur?.text.trim())
         lines.push({ text: cur.text.replace(/\s+/g, " ").trim(), x: cur.x, y: cur.y, size: cur.size });
       cur = undefined;
     };

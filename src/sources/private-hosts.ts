@@ -9,7 +9,7 @@
 // the URL parser has written them canonically. Every redirect hop is a new request through both.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
-import { AppError, invalidInput } from "../errors.js";
+import { type AppError, invalidInput } from "../errors.js";
 import { blockedAddressReason } from "./address.js";
 
 export { blockedAddressReason, isPrivateAddress } from "./address.js";

@@ -28,7 +28,8 @@ export interface FetchOptions {
 
 const MAX_REDIRECTS = 5;
 const HEADERS = {
-  accept: "text/html, application/xhtml+xml, text/markdown, text/plain;q=0.9, application/pdf, application/epub+zip, " +
+  accept:
+    "text/html, application/xhtml+xml, text/markdown, text/plain;q=0.9, application/pdf, application/epub+zip, " +
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document, */*;q=0.1",
   "accept-encoding": "gzip, deflate, br",
   "user-agent": "podcast-mcp (source fetcher)",
@@ -48,7 +49,8 @@ export function parseSourceUrl(raw: string): URL {
   } catch {
     throw invalidInput("url", `must be an absolute http(s) URL (got ${JSON.stringify(String(raw).slice(0, 200))})`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalidInput("url", `must use http or https (got ${url.protocol.replace(/:$/, "")})`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw invalidInput("url", `must use http or https (got ${url.protocol.replace(/:$/, "")})`);
   if (url.username || url.password) throw invalidInput("url", "must not contain a user name or password");
   return url;
 }
@@ -102,7 +104,11 @@ export async function fetchPage(raw: string, opts: FetchOptions = {}): Promise<R
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (opts.signal?.aborted) throw new AppError("canceled", "url: fetch canceled", { field: "url", cause: err });
-    if (timeout.aborted) throw new AppError("provider_transient", `url: ${where} did not answer within ${timeoutMs} ms`, { field: "url", cause: err });
+    if (timeout.aborted)
+      throw new AppError("provider_transient", `url: ${where} did not answer within ${timeoutMs} ms`, {
+        field: "url",
+        cause: err,
+      });
     const code = (err as NodeJS.ErrnoException).code;
     const why = code ?? (err as Error).message ?? String(err);
     throw new AppError("provider_transient", `url: cannot fetch from ${where} (${why})`, { field: "url", cause: err });
@@ -126,13 +132,18 @@ function formatOf(contentType: string, url: URL): Format {
 
 /** The body as sent, unpacked when the server compressed it. */
 function decoded(res: http.IncomingMessage): Readable {
-  const encoding = String(res.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  const encoding = String(res.headers["content-encoding"] ?? "identity")
+    .trim()
+    .toLowerCase();
   if (encoding === "identity" || encoding === "") return res;
   const unpack =
-    encoding === "gzip" || encoding === "x-gzip" ? zlib.createGunzip()
-    : encoding === "deflate" ? zlib.createInflate()
-    : encoding === "br" ? zlib.createBrotliDecompress()
-    : undefined;
+    encoding === "gzip" || encoding === "x-gzip"
+      ? zlib.createGunzip()
+      : encoding === "deflate"
+        ? zlib.createInflate()
+        : encoding === "br"
+          ? zlib.createBrotliDecompress()
+          : undefined;
   if (!unpack) throw invalidInput("url", `content encoding ${encoding} is not supported`);
   // pipeline, not pipe: a reset connection must end the read with an error, not leave it waiting.
   return pipeline(res, unpack, () => {});

@@ -11,14 +11,29 @@ import { defineCommand, type CommandDefinition, type CommandHandler } from "../q
 
 export const noop = defineCommand({ name: "noop", input: z.object({}).passthrough() });
 
-export const sleepCommand = defineCommand({ name: "sleep", input: z.object({ ms: z.number().int().min(0).max(600_000) }) });
+export const sleepCommand = defineCommand({
+  name: "sleep",
+  input: z.object({ ms: z.number().int().min(0).max(600_000) }),
+});
 
-const FAIL_KINDS = ["invalid_input", "not_found", "conflict", "provider_auth", "provider_permanent", "provider_transient", "internal"] as const;
+const FAIL_KINDS = [
+  "invalid_input",
+  "not_found",
+  "conflict",
+  "provider_auth",
+  "provider_permanent",
+  "provider_transient",
+  "internal",
+] as const;
 
 /** Throws `kind` on the first `times` attempts (all of them when times is absent), then succeeds. */
 export const fail = defineCommand({
   name: "fail",
-  input: z.object({ kind: z.enum(FAIL_KINDS), message: z.string().max(2000), times: z.number().int().min(0).optional() }),
+  input: z.object({
+    kind: z.enum(FAIL_KINDS),
+    message: z.string().max(2000),
+    times: z.number().int().min(0).optional(),
+  }),
   retry: { baseDelayMs: 100, maxDelayMs: 2_000 },
 });
 
@@ -72,10 +87,10 @@ export function testHandlers(deps: { db: Db; dataDir: string }): Array<[CommandD
       const line = { job: ctx.jobId, attempt: ctx.attempt, worker: String(process.pid) };
       if (file) {
         const target = path.resolve(deps.dataDir, file);
-        if (!target.startsWith(path.resolve(deps.dataDir) + path.sep)) throw new AppError("invalid_input", "args.file: must name a file inside the data dir");
+        if (!target.startsWith(path.resolve(deps.dataDir) + path.sep))
+          throw new AppError("invalid_input", "args.file: must name a file inside the data dir");
         await appendFile(target, `${JSON.stringify(line)}\n`);
-      }
-      else {
+      } else {
         await defineRunLog(deps.db);
         await deps.db.query("CREATE run_log CONTENT $line", { line }).collect();
       }

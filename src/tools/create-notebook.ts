@@ -5,7 +5,8 @@ import { NotebookInput } from "../podcasts/validation.js";
 export const createNotebook = defineTool({
   name: "create_notebook",
   title: "Create a notebook",
-  description: "Create a notebook to collect sources (texts, files, URLs) with add_source, then turn it into an episode with generate_podcast notebook_id.",
+  description:
+    "Create a notebook to collect sources (texts, files, URLs) with add_source, then turn it into an episode with generate_podcast notebook_id.",
   input: NotebookInput,
   output: NotebookOut,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

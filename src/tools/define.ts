@@ -61,7 +61,15 @@ function progressSender(ctx: ServerContext): ToolCallContext["progress"] {
   if (token === undefined) return async () => {};
   return async (progress, total, message) => {
     await ctx.mcpReq
-      .notify({ method: "notifications/progress", params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } })
+      .notify({
+        method: "notifications/progress",
+        params: {
+          progressToken: token,
+          progress,
+          ...(total !== undefined ? { total } : {}),
+          ...(message ? { message } : {}),
+        },
+      })
       .catch(() => {});
   };
 }
@@ -98,9 +106,13 @@ export function registerTools(server: McpServer, tools: ToolDef[], deps: ToolDep
         try {
           const call = { signal: ctx.mcpReq.signal, progress: progressSender(ctx) };
           const structured = await runTool(tool, args, deps, call);
-          return { content: [{ type: "text", text: JSON.stringify(structured, null, 2) }], structuredContent: structured };
+          return {
+            content: [{ type: "text", text: JSON.stringify(structured, null, 2) }],
+            structuredContent: structured,
+          };
         } catch (err) {
-          if (!(err instanceof AppError) || err.kind === "internal") deps.log.error({ err, tool: tool.name }, "tool failed");
+          if (!(err instanceof AppError) || err.kind === "internal")
+            deps.log.error({ err, tool: tool.name }, "tool failed");
           return errorResult(err);
         }
       }) as never,

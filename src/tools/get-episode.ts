@@ -40,7 +40,11 @@ export const getEpisode = defineTool({
   run: async ({ episode_id, include_transcript }, { podcasts }) => {
     const ep = await podcasts.getEpisode(episode_id);
     if (include_transcript === false) {
-      const { transcript: _omit, content: _content, ...rest } = ep as typeof ep & { transcript?: unknown; content?: unknown };
+      const {
+        transcript: _omit,
+        content: _content,
+        ...rest
+      } = ep as typeof ep & { transcript?: unknown; content?: unknown };
       return rest;
     }
     return ep;

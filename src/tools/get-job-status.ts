@@ -13,7 +13,12 @@ export const getJobStatus = defineTool({
   input: z
     .object({
       job_id: JobId,
-      wait_seconds: z.number().min(0).max(50, "must be at most 50").optional().describe("Hold up to this many seconds for a change"),
+      wait_seconds: z
+        .number()
+        .min(0)
+        .max(50, "must be at most 50")
+        .optional()
+        .describe("Hold up to this many seconds for a change"),
     })
     .strict(),
   output: JobStatus,

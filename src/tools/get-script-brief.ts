@@ -85,6 +85,7 @@ const Brief = z.object({
   submit: z.object({
     tool: z.literal("generate_podcast"),
     arguments: z.record(z.string(), z.unknown()),
+    // biome-ignore lint/suspicious/noThenProperty: a plain data field the agent reads ("then do this"); never awaited
     then: z.string(),
   }),
   source: z.object({ characters: z.number(), words: z.number(), text: z.string().optional() }),
@@ -234,6 +235,7 @@ export function scriptBrief(prepared: PreparedRequest & { writers: Writers }, in
         language: ep.language,
         script: "<your turns>",
       },
+      // biome-ignore lint/suspicious/noThenProperty: the field above, filled in
       then:
         "The script is checked before anything is made: an error names the turn and the rule " +
         "(script[12].speaker: …); " +

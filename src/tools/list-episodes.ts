@@ -5,7 +5,8 @@ import { JobStatusValue } from "./schemas.js";
 export const listEpisodes = defineTool({
   name: "list_episodes",
   title: "List podcast episodes",
-  description: "Episodes, newest first: id, name, status of its job, duration, created. Read podcast://episodes/{id} for one in full.",
+  description:
+    "Episodes, newest first: id, name, status of its job, duration, created. Read podcast://episodes/{id} for one in full.",
   input: z
     .object({
       limit: z.number().int().min(1).max(200).optional().describe("At most this many. Default: 50"),

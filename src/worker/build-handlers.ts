@@ -15,15 +15,21 @@ interface TestCommandsModule {
   testHandlers(deps: { db: Db; dataDir: string }): Array<[CommandDefinition, CommandHandler]>;
 }
 
-export async function buildHandlers(deps: { db: Db; config: Config; log: Logger }, env: NodeJS.ProcessEnv = process.env): Promise<HandlerRegistry> {
+export async function buildHandlers(
+  deps: { db: Db; config: Config; log: Logger },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<HandlerRegistry> {
   const registry = new HandlerRegistry().register(generatePodcastCommand, generatePodcastHandler(deps));
   if (env.PODCAST_MCP_TEST_COMMANDS === "1") {
     // A variable, so tsc does not resolve (and the production build does not need) the module.
     const testing = "../testing/commands.js";
     const mod = (await import(testing).catch((err: unknown) => {
-      throw new AppError("internal", "PODCAST_MCP_TEST_COMMANDS=1 needs the dev build (npm run build:dev)", { cause: err });
+      throw new AppError("internal", "PODCAST_MCP_TEST_COMMANDS=1 needs the dev build (npm run build:dev)", {
+        cause: err,
+      });
     })) as TestCommandsModule;
-    for (const [definition, handler] of mod.testHandlers({ db: deps.db, dataDir: deps.config.dataDir })) registry.register(definition, handler);
+    for (const [definition, handler] of mod.testHandlers({ db: deps.db, dataDir: deps.config.dataDir }))
+      registry.register(definition, handler);
   }
   return registry;
 }

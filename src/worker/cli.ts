@@ -61,8 +61,14 @@ export async function main(args: string[], config: Config): Promise<number> {
   // A supervised worker leaves when it has had nothing to do for a while (its daemon starts it again
   // when work arrives): an idle daemon holds no worker memory. Standalone workers stay.
   const idleMs = Number(process.env.PODCAST_MCP_WORKER_IDLE_MS ?? 0);
-  const why = await Promise.race([stopRequested.then(() => "stop" as const), idleMs > 0 ? worker.idleFor(idleMs).then(() => "idle" as const) : new Promise<never>(() => {})]);
-  log.info({ graceMs, why }, why === "idle" ? "idle: leaving until work arrives" : "stopping: no new claims; finishing running jobs");
+  const why = await Promise.race([
+    stopRequested.then(() => "stop" as const),
+    idleMs > 0 ? worker.idleFor(idleMs).then(() => "idle" as const) : new Promise<never>(() => {}),
+  ]);
+  log.info(
+    { graceMs, why },
+    why === "idle" ? "idle: leaving until work arrives" : "stopping: no new claims; finishing running jobs",
+  );
   // With the database gone (a dead DB host), the final writes can wait forever: leave anyway after
   // the grace period; the leases of any jobs still held expire and other workers take them back.
   setTimeout(() => {

@@ -73,7 +73,8 @@ export async function main(args: string[], config: Config): Promise<number> {
   say(`daemon: Ctrl-C or "podcast-mcp stop" stops it; running jobs then get ${grace} to finish`);
 
   const why = await Promise.race([stopRequested, daemon.ended]);
-  if (why?.kind === "restart") log.warn({ reason: why.reason }, "the DB host needs a restart; stopping so a new daemon starts");
+  if (why?.kind === "restart")
+    log.warn({ reason: why.reason }, "the DB host needs a restart; stopping so a new daemon starts");
   if (why?.kind === "idle") {
     const idle = formatSeconds(config.idleExitMs / 1000);
     say(`daemon: nothing to do for ${idle}; stopping (the next "serve" starts it again)`);

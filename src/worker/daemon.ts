@@ -65,7 +65,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // With SURREAL_URL the database is someone else's: supervise workers only.
   const host: DbHost | undefined = config.surrealUrl
     ? undefined
-    : await startDbHost({ dataDir: config.dataDir, log, onRestartNeeded: (reason) => end({ kind: "restart", reason }) });
+    : await startDbHost({
+        dataDir: config.dataDir,
+        log,
+        onRestartNeeded: (reason) => end({ kind: "restart", reason }),
+      });
   let db: Db;
   try {
     db = await connectFromConfig(config, { waitMs: 5_000 });
@@ -77,7 +81,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const leases = new LeaseStore(db, { leaseMs: config.leaseMs });
   const argv = [CLI_PATH, "worker", "--data-dir", config.dataDir];
   const sleepy = config.workerIdleExitMs > 0;
-  const wakeIfWork = () => void leases.hasWork().then((work) => work && supervisor.wake(), (err: unknown) => log.debug({ err }, "work check failed"));
+  const wakeIfWork = () =>
+    void leases.hasWork().then(
+      (work) => work && supervisor.wake(),
+      (err: unknown) => log.debug({ err }, "work check failed"),
+    );
   const supervisor = new Supervisor({
     count: opts.workers,
     argv,
@@ -85,7 +93,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     log,
     onWorkerDied: async (workerId, cause) => {
       const back = await leases.handBack(workerId, cause);
-      if (back.requeued + back.failed > 0) log.warn({ workerId, cause, ...back }, "a worker died; its jobs were handed back");
+      if (back.requeued + back.failed > 0)
+        log.warn({ workerId, cause, ...back }, "a worker died; its jobs were handed back");
     },
     onWorkerSlept: wakeIfWork,
   });
@@ -97,7 +106,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   await writeFile(daemonFilePath(config.dataDir), JSON.stringify(state), { mode: 0o600 });
   log.info({ workers: opts.workers, dataDir: config.dataDir, url: host?.url ?? config.surrealUrl }, "daemon started");
 
-  const stopIdle = host && config.idleExitMs > 0 ? watchIdle(host, supervisor, leases, config.idleExitMs, log, () => end({ kind: "idle" })) : () => {};
+  const stopIdle =
+    host && config.idleExitMs > 0
+      ? watchIdle(host, supervisor, leases, config.idleExitMs, log, () => end({ kind: "idle" }))
+      : () => {};
 
   return {
     supervisor,
@@ -124,7 +136,10 @@ async function watchForWork(db: Db, onWork: () => void, log: Logger): Promise<()
   try {
     // Only jobs that become runnable or wait, ids only (as a worker's own watch): a `LIVE SELECT *`
     // sent every claim, progress write and completion to the daemon, a whole record each.
-    live = await db.live(new Table("command")).fields("id", "lane").where(inside("lane", ["ready", "delayed"]));
+    live = await db
+      .live(new Table("command"))
+      .fields("id", "lane")
+      .where(inside("lane", ["ready", "delayed"]));
     live.subscribe((msg) => {
       if (msg.action === "CREATE" || msg.action === "UPDATE") onWork();
     });
@@ -142,7 +157,14 @@ async function watchForWork(db: Db, onWork: () => void, log: Logger): Promise<()
  * client of the host but the daemon's own connection and its workers' (an MCP server, another
  * worker or the generate CLI each hold one). Checked a few times per idle period.
  */
-function watchIdle(host: DbHost, supervisor: Supervisor, leases: LeaseStore, idleMs: number, log: Logger, onIdle: () => void): () => void {
+function watchIdle(
+  host: DbHost,
+  supervisor: Supervisor,
+  leases: LeaseStore,
+  idleMs: number,
+  log: Logger,
+  onIdle: () => void,
+): () => void {
   let idleSince = Date.now();
   const everyMs = Math.max(200, Math.min(30_000, Math.floor(idleMs / 4)));
   const timer = setInterval(() => {

@@ -12,7 +12,10 @@ export class HandlerRegistry {
 
   register<I, R>(definition: CommandDefinition<I>, handler: CommandHandler<I, R>): this {
     if (this.#entries.has(definition.name)) throw new Error(`command already registered: ${definition.name}`);
-    this.#entries.set(definition.name, { definition: definition as CommandDefinition, handler: handler as CommandHandler });
+    this.#entries.set(definition.name, {
+      definition: definition as CommandDefinition,
+      handler: handler as CommandHandler,
+    });
     return this;
   }
 

@@ -25,7 +25,9 @@ export function progressWriter(store: LeaseStore, lease: Lease, log: Logger): Pr
     last = Date.now();
     // One write at a time: a slow (conflict-retried) write must not land after a newer one and
     // move the job's progress backwards.
-    writing = writing.then(() => store.progress(lease, p)).catch((err: unknown) => log.debug({ err }, "progress write failed (the next one will carry it)"));
+    writing = writing
+      .then(() => store.progress(lease, p))
+      .catch((err: unknown) => log.debug({ err }, "progress write failed (the next one will carry it)"));
   };
   return {
     report(fraction, stage, message = "") {

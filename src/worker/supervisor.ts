@@ -75,7 +75,15 @@ export class Supervisor {
   /** Creates the slots; `awake` starts their workers now, otherwise the first wake() does. */
   start(opts: { awake?: boolean } = {}): void {
     for (let i = 0; i < this.#opts.count; i++) {
-      const slot: Slot = { index: i, child: undefined, workerId: "", startedAt: 0, failures: 0, timer: undefined, exited: Promise.resolve() };
+      const slot: Slot = {
+        index: i,
+        child: undefined,
+        workerId: "",
+        startedAt: 0,
+        failures: 0,
+        timer: undefined,
+        exited: Promise.resolve(),
+      };
       this.#slots.push(slot);
       if (opts.awake ?? true) this.#spawn(slot);
     }
@@ -119,11 +127,17 @@ export class Supervisor {
         const ranMs = Date.now() - slot.startedAt;
         slot.failures = ranMs >= this.#backoff.healthyAfterMs ? 1 : slot.failures + 1;
         const delay = backoffMs(slot.failures, this.#backoff.baseMs, this.#backoff.maxMs);
-        this.#opts.log.warn({ worker: slot.index, pid: child.pid, code, signal, ranMs, restartInMs: delay }, "worker exited; restarting");
+        this.#opts.log.warn(
+          { worker: slot.index, pid: child.pid, code, signal, ranMs, restartInMs: delay },
+          "worker exited; restarting",
+        );
         this.restarts++;
         const cause = signal ? `signal ${signal}` : `exit code ${code}`;
         void Promise.resolve(this.#opts.onWorkerDied?.(workerId, cause)).catch((err: unknown) =>
-          this.#opts.log.error({ err, workerId }, "could not hand back the dead worker's jobs; their leases will expire"),
+          this.#opts.log.error(
+            { err, workerId },
+            "could not hand back the dead worker's jobs; their leases will expire",
+          ),
         );
         slot.timer = setTimeout(() => this.#spawn(slot), delay);
       }),

@@ -102,7 +102,10 @@ export class Worker {
   #heartbeating = false;
 
   constructor(opts: WorkerOptions) {
-    if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new AppError("invalid_input", "concurrency: must be a whole number of at least 1", { field: "concurrency" });
+    if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)
+      throw new AppError("invalid_input", "concurrency: must be a whole number of at least 1", {
+        field: "concurrency",
+      });
     const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.id = opts.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     this.#db = opts.db;
@@ -127,13 +130,16 @@ export class Worker {
   idleFor(ms: number): Promise<void> {
     return new Promise((resolve) => {
       let idleSince = Date.now();
-      const t = setInterval(() => {
-        if (this.#active.size > 0 || this.#stopping) idleSince = Date.now();
-        else if (Date.now() - idleSince >= ms) {
-          clearInterval(t);
-          resolve();
-        }
-      }, Math.max(50, Math.min(1_000, Math.floor(ms / 4))));
+      const t = setInterval(
+        () => {
+          if (this.#active.size > 0 || this.#stopping) idleSince = Date.now();
+          else if (Date.now() - idleSince >= ms) {
+            clearInterval(t);
+            resolve();
+          }
+        },
+        Math.max(50, Math.min(1_000, Math.floor(ms / 4))),
+      );
       t.unref();
     });
   }
@@ -162,16 +168,29 @@ export class Worker {
     await settleWithin(this.#loopDone ?? Promise.resolve(), Math.min(graceMs, 2_000));
     const all = () => Promise.all([...this.#active.values()].map((r) => r.done));
     await settleWithin(all(), graceMs);
-    for (const r of this.#active.values()) this.#abort(r, "shutdown", new AppError("canceled", "the worker is shutting down; the job goes back to the queue"));
+    for (const r of this.#active.values())
+      this.#abort(
+        r,
+        "shutdown",
+        new AppError("canceled", "the worker is shutting down; the job goes back to the queue"),
+      );
     await settleWithin(all(), 2_000);
     // A handler that ignores its AbortSignal: hand its job back anyway; its late writes are fenced out.
-    await Promise.all([...this.#active.values()].map((r) => this.#persist("release", () => this.#store.release(r.lease)).catch(() => undefined)));
+    await Promise.all(
+      [...this.#active.values()].map((r) =>
+        this.#persist("release", () => this.#store.release(r.lease)).catch(() => undefined),
+      ),
+    );
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
     clearTimeout(this.#delayedTimer?.t);
     this.#delayedTimer = undefined;
     await this.#subscribing?.catch(() => undefined);
-    if (this.#live) await settleWithin(this.#live.kill().catch(() => undefined), 1_000);
+    if (this.#live)
+      await settleWithin(
+        this.#live.kill().catch(() => undefined),
+        1_000,
+      );
     this.#live = undefined;
     this.#log.info("worker stopped");
   }
@@ -227,11 +246,14 @@ export class Worker {
     if (!Number.isFinite(at) || this.#stopping) return;
     if (this.#delayedTimer && this.#delayedTimer.at <= at) return;
     clearTimeout(this.#delayedTimer?.t);
-    const t = setTimeout(() => {
-      this.#delayedTimer = undefined;
-      this.#store.promoteSoon();
-      this.#newWork();
-    }, Math.max(0, at - Date.now()) + 5);
+    const t = setTimeout(
+      () => {
+        this.#delayedTimer = undefined;
+        this.#store.promoteSoon();
+        this.#newWork();
+      },
+      Math.max(0, at - Date.now()) + 5,
+    );
     t.unref();
     this.#delayedTimer = { at, t };
   }
@@ -322,10 +344,21 @@ export class Worker {
   }
 
   #start(lease: Lease): void {
-    const r: Running = { lease, ac: new AbortController(), reason: undefined, settling: false, done: Promise.resolve() };
+    const r: Running = {
+      lease,
+      ac: new AbortController(),
+      reason: undefined,
+      settling: false,
+      done: Promise.resolve(),
+    };
     this.#active.set(lease.jobId, r);
     r.done = this.#execute(r)
-      .catch((err: unknown) => this.#log.error({ err, jobId: lease.jobId }, "job bookkeeping failed; the lease will expire and the job run again"))
+      .catch((err: unknown) =>
+        this.#log.error(
+          { err, jobId: lease.jobId },
+          "job bookkeeping failed; the lease will expire and the job run again",
+        ),
+      )
       .finally(() => {
         this.#active.delete(lease.jobId);
         this.#wake();
@@ -344,7 +377,12 @@ export class Worker {
     const runnable = this.#registry.get(lease.name);
     if (!runnable) {
       await this.#persist("fail", () =>
-        this.#store.fail(lease, "invalid_input", `unknown command "${lease.name}": this worker runs ${this.#registry.names().join(", ")}`, retryPolicyOf({})),
+        this.#store.fail(
+          lease,
+          "invalid_input",
+          `unknown command "${lease.name}": this worker runs ${this.#registry.names().join(", ")}`,
+          retryPolicyOf({}),
+        ),
       );
       return;
     }
@@ -353,7 +391,9 @@ export class Worker {
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = ["args", ...issue.path.map(String)].join(".");
-      await this.#persist("fail", () => this.#store.fail(lease, "invalid_input", `${field}: ${issue.message}`, retryPolicyOf(def)));
+      await this.#persist("fail", () =>
+        this.#store.fail(lease, "invalid_input", `${field}: ${issue.message}`, retryPolicyOf(def)),
+      );
       return;
     }
     const progress = progressWriter(this.#store, lease, log);
@@ -427,7 +467,9 @@ export class Worker {
     }
     const kind = errorKind(err);
     const retryAfterMs = err instanceof AppError ? err.retryAfterMs : undefined;
-    const outcome = await this.#persist("fail", () => this.#store.fail(r.lease, kind, errorMessage(err), retryPolicyOf(def), retryAfterMs));
+    const outcome = await this.#persist("fail", () =>
+      this.#store.fail(r.lease, kind, errorMessage(err), retryPolicyOf(def), retryAfterMs),
+    );
     log.info({ kind, outcome, err: errorMessage(err) }, "job failed");
   }
 
@@ -436,21 +478,26 @@ export class Worker {
     this.#heartbeating = true;
     try {
       await Promise.all(
-        [...this.#active.values()].filter((r) => !r.reason && !r.settling).map(async (r) => {
-          try {
-            const hb = await this.#store.heartbeat(r.lease);
-            if (r.settling) return;
-            if (!hb.held) {
-              this.#log.warn({ jobId: r.lease.jobId }, "lease lost (taken over or ended elsewhere); aborting the handler");
-              this.#abort(r, "lost", new AppError("canceled", "this worker lost the job's lease"));
-            } else if (hb.cancelRequested) {
-              this.#abort(r, "canceled", new AppError("canceled", "the job was canceled"));
-              await this.#persist("cancel", () => this.#store.canceled(r.lease, "canceled while running"));
+        [...this.#active.values()]
+          .filter((r) => !r.reason && !r.settling)
+          .map(async (r) => {
+            try {
+              const hb = await this.#store.heartbeat(r.lease);
+              if (r.settling) return;
+              if (!hb.held) {
+                this.#log.warn(
+                  { jobId: r.lease.jobId },
+                  "lease lost (taken over or ended elsewhere); aborting the handler",
+                );
+                this.#abort(r, "lost", new AppError("canceled", "this worker lost the job's lease"));
+              } else if (hb.cancelRequested) {
+                this.#abort(r, "canceled", new AppError("canceled", "the job was canceled"));
+                await this.#persist("cancel", () => this.#store.canceled(r.lease, "canceled while running"));
+              }
+            } catch (err) {
+              this.#log.debug({ err: errorMessage(err), jobId: r.lease.jobId }, "heartbeat failed; will retry");
             }
-          } catch (err) {
-            this.#log.debug({ err: errorMessage(err), jobId: r.lease.jobId }, "heartbeat failed; will retry");
-          }
-        }),
+          }),
       );
     } finally {
       this.#heartbeating = false;

@@ -4,10 +4,15 @@ import { sine, speechLike } from "../../src/pipeline/audio/test-signals.js";
 import type { Pcm, Turn } from "../../src/core/model.js";
 
 const RATE = 24_000;
-const turn = (speaker: string, segment: number, text = `${speaker} says something.`): Turn => ({ speaker, text, segment });
+const turn = (speaker: string, segment: number, text = `${speaker} says something.`): Turn => ({
+  speaker,
+  text,
+  segment,
+});
 
 /** A clip with `pad` seconds of TTS-style silence on both sides of `body` seconds of speech. */
-const clip = (body: number, pad: number, rate = RATE, seed = 1): Pcm => speechLike(body, rate, { seed, padding: pad, peak: 0.4 });
+const clip = (body: number, pad: number, rate = RATE, seed = 1): Pcm =>
+  speechLike(body, rate, { seed, padding: pad, peak: 0.4 });
 
 function audibleSpan(x: Float32Array, from: number, to: number): [number, number] {
   let a = from;
@@ -62,7 +67,8 @@ describe("joinClips", () => {
     expect(Math.abs(out.pcm.samples[start]!)).toBeLessThan(0.01);
     expect(Math.abs(out.pcm.samples[end - 1]!)).toBeLessThan(0.01);
     let maxStep = 0;
-    for (let i = start - 5; i < start + 200; i++) maxStep = Math.max(maxStep, Math.abs(out.pcm.samples[i + 1]! - out.pcm.samples[i]!));
+    for (let i = start - 5; i < start + 200; i++)
+      maxStep = Math.max(maxStep, Math.abs(out.pcm.samples[i + 1]! - out.pcm.samples[i]!));
     expect(maxStep).toBeLessThan(0.1);
   });
 
@@ -78,9 +84,12 @@ describe("joinClips", () => {
   it("rejects no clips and a bad segment index, naming the field", () => {
     expect(() => joinClips([])).toThrow(/clips: at least one/);
     expect(() => joinClips([{ pcm: clip(1, 0), turn: turn("Ana", -1) }])).toThrow(/clips\[0\]\.turn\.segment/);
-    expect(() => joinClips([{ pcm: clip(1, 0), turn: turn("Ana", 0) }, { pcm: { samples: new Float32Array(10), sampleRate: 0 }, turn: turn("Ben", 0) }])).toThrow(
-      /clips\[1\]\.pcm\.sampleRate: must be an integer/,
-    );
+    expect(() =>
+      joinClips([
+        { pcm: clip(1, 0), turn: turn("Ana", 0) },
+        { pcm: { samples: new Float32Array(10), sampleRate: 0 }, turn: turn("Ben", 0) },
+      ]),
+    ).toThrow(/clips\[1\]\.pcm\.sampleRate: must be an integer/);
   });
 });
 
@@ -95,7 +104,13 @@ describe("trimSilence / chaptersOf", () => {
   });
 
   it("chapters tile the file when segments come back", () => {
-    const turns = [0, 0, 1, 0].map((segment, i) => ({ speaker: "A", text: "x", segment, start: i * 2 + 1, end: i * 2 + 2 }));
+    const turns = [0, 0, 1, 0].map((segment, i) => ({
+      speaker: "A",
+      text: "x",
+      segment,
+      start: i * 2 + 1,
+      end: i * 2 + 2,
+    }));
     const ch = chaptersOf(turns, ["Intro", "Middle"], 10);
     expect(ch.map((c) => c.title)).toEqual(["Intro", "Middle", "Intro"]);
     for (let i = 1; i < ch.length; i++) expect(ch[i]!.start).toBe(ch[i - 1]!.end);

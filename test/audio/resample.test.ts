@@ -51,7 +51,8 @@ describe("resample", () => {
     expect(toneAmplitude(out, 24_000, 1000)).toBeCloseTo(0.5, 2);
     // Output sample j is the input at time j / 24000 s exactly: compare with the ideal tone there.
     let err = 0;
-    for (let i = 0; i < out.length; i++) err += (out[i]! - 0.5 * Math.sin((2 * Math.PI * 1000 * (i + 300)) / 24_000)) ** 2;
+    for (let i = 0; i < out.length; i++)
+      err += (out[i]! - 0.5 * Math.sin((2 * Math.PI * 1000 * (i + 300)) / 24_000)) ** 2;
     const signal = (0.5 ** 2 / 2) * out.length;
     expect(10 * Math.log10(err / signal)).toBeLessThan(-50);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { joinClips } from "../../src/pipeline/audio/join.js";
 import { speechLike } from "../../src/pipeline/audio/test-signals.js";
-import { clockTime, toJson, toMarkdown, toWebVtt, vttTime, type TranscriptDoc } from "../../src/pipeline/audio/transcript-files.js";
+import {
+  clockTime,
+  toJson,
+  toMarkdown,
+  toWebVtt,
+  vttTime,
+  type TranscriptDoc,
+} from "../../src/pipeline/audio/transcript-files.js";
 
 // Real timings: the document comes from joining real clips.
 function doc(): TranscriptDoc {
@@ -12,10 +19,20 @@ function doc(): TranscriptDoc {
     ["Ben", 1, "The moon does most of it."],
   ] as const;
   const joined = joinClips(
-    lines.map(([speaker, segment, text], i) => ({ pcm: speechLike(1 + i * 0.5, 24_000, { seed: i + 1 }), turn: { speaker, text, segment } })),
+    lines.map(([speaker, segment, text], i) => ({
+      pcm: speechLike(1 + i * 0.5, 24_000, { seed: i + 1 }),
+      turn: { speaker, text, segment },
+    })),
     { segmentNames: ["Hello", "Tides & moons"] },
   );
-  return { title: "Tides", show: "Sea Notes", date: "2026-11-29", durationSeconds: joined.pcm.samples.length / 24_000, turns: joined.turns, chapters: joined.chapters };
+  return {
+    title: "Tides",
+    show: "Sea Notes",
+    date: "2026-11-29",
+    durationSeconds: joined.pcm.samples.length / 24_000,
+    turns: joined.turns,
+    chapters: joined.chapters,
+  };
 }
 
 describe("WebVTT", () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
   await stopAll();
 });
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 if (spawnSync("script", ["--version"]).error) {
@@ -71,7 +71,7 @@ describe("on a terminal", () => {
     expect(raw).not.toContain(stdout.trim()); // the terminal never saw the path
     const live = frames(raw);
     // The live line: stage, bar, percentage, the turn count in speech.
-    expect(live.some((f) => /^speech +\[[#-]{20}\] +\d+%  spoke turn \d+\/\d+/.test(f))).toBe(true);
+    expect(live.some((f) => /^speech +\[[#-]{20}\] +\d+% {2}spoke turn \d+\/\d+/.test(f))).toBe(true);
     expect(live.some((f) => /^audio +\[[#-]{20}\]/.test(f))).toBe(true);
     // What stays on the screen once it is done: no progress lines, the warning in words, the result.
     const shown = screen(raw).filter(Boolean);
@@ -161,7 +161,7 @@ describe("on a terminal", () => {
     expect(screen(daemon.output()).filter(Boolean)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^daemon: database on 127\\.0\\.0\\.1:\\d+ \\(data dir ${escape(dataDir)}\\), 1 worker, started when`,
+          `^daemon: database on 127\\.0\\.0\\.1:\\d+ \\(data dir ${escapeRegex(dataDir)}\\), 1 worker, started when`,
         ),
       ),
       expect.stringMatching(/^daemon: Ctrl-C or "podcast-mcp stop" stops it; running jobs then get \d+ s to finish$/),

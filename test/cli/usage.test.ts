@@ -46,7 +46,10 @@ describe("podcast-mcp --help", () => {
 describe("bad usage", () => {
   it("exits 2 with the flag named and what is wrong, nothing on stdout", { timeout: 120_000 }, async () => {
     const cases: [string[], string][] = [
-      [["serve", "--port", "70000"], 'podcast-mcp serve: --port: must be a whole number from 0 to 65535 (got "70000")\n'],
+      [
+        ["serve", "--port", "70000"],
+        'podcast-mcp serve: --port: must be a whole number from 0 to 65535 (got "70000")\n',
+      ],
       [
         ["worker", "--concurrency", "x"],
         'podcast-mcp worker: --concurrency: must be a whole number from 1 to 64 (got "x")\n',

@@ -235,11 +235,15 @@ describe("a cluster of a DB host, an MCP server and two workers with no shared d
     const sub = await submit("Killed mid-speech", turns);
     const watch = watchOwners([sub.job_id]);
     // Kill whichever worker holds the job once a fifth of its turns are in the shared cache.
-    const victim = await waitFor(async () => {
-      const pids = watch.owners.get(sub.job_id)!;
-      if (pids.size === 0 || (await ttsCacheRows()) - before < 8) return undefined;
-      return [w1, w2].find((w) => pids.has(pidOf(w)));
-    }, 60_000, 20);
+    const victim = await waitFor(
+      async () => {
+        const pids = watch.owners.get(sub.job_id)!;
+        if (pids.size === 0 || (await ttsCacheRows()) - before < 8) return undefined;
+        return [w1, w2].find((w) => pids.has(pidOf(w)));
+      },
+      60_000,
+      20,
+    );
     victim.proc.child.kill("SIGKILL");
     await victim.proc.exited;
     // Let the fake take in anything the dead worker had sent; the other cannot start within its lease.
@@ -295,7 +299,10 @@ describe("a cluster of a DB host, an MCP server and two workers with no shared d
       // A worker keeps nothing once a run is published; a killed one may leave the scratch of its own
       // run (its job's first attempt), and nothing else.
       const own = w === killed?.worker ? `tmp/runs/${killed.scratch}/` : undefined;
-      expect(filesUnder(w.dataDir).filter((f) => !own || !f.startsWith(own)), w.name).toEqual([]);
+      expect(
+        filesUnder(w.dataDir).filter((f) => !own || !f.startsWith(own)),
+        w.name,
+      ).toEqual([]);
     }
     const clips = await bucketKeys("cache/tts/");
     expect(clips.length).toBe(await ttsCacheRows());

@@ -53,7 +53,9 @@ describe("config", () => {
     });
     const p = spawnCli(["doctor"], env);
     expect((await p.exited).code).toBe(0);
-    expect(p.stderr()).toMatch(/script writer \(auto\)\s+OpenAI-compatible at http:\/\/127\.0\.0\.1:11434, model llama3\.1/);
+    expect(p.stderr()).toMatch(
+      /script writer \(auto\)\s+OpenAI-compatible at http:\/\/127\.0\.0\.1:11434, model llama3\.1/,
+    );
     expect(p.stderr()).toMatch(/voices \(auto\)\s+OpenAI-compatible TTS at http:\/\/127\.0\.0\.1:8880, model kokoro/);
     expect(p.stderr()).not.toMatch(/hunter2/);
   });

@@ -31,7 +31,13 @@ describe("withRetries", () => {
         calls++;
         throw new AppError("provider_transient", "busy");
       },
-      { attempts: 3, baseDelayMs: 20, maxDelayMs: 1000, signal: live(), onRetry: ({ delayMs }) => delays.push(delayMs) },
+      {
+        attempts: 3,
+        baseDelayMs: 20,
+        maxDelayMs: 1000,
+        signal: live(),
+        onRetry: ({ delayMs }) => delays.push(delayMs),
+      },
     ).catch((e: unknown) => e);
     expect(calls).toBe(3);
     expect(err).toMatchObject({ kind: "provider_transient" });
@@ -60,18 +66,26 @@ describe("withRetries", () => {
   it("does not retry permanent errors, nor sit out a Retry-After beyond the cap", async () => {
     let calls = 0;
     await expect(
-      withRetries(async () => (calls++, Promise.reject(new AppError("provider_auth", "no"))), { attempts: 5, baseDelayMs: 1, maxDelayMs: 1, signal: live() }),
+      withRetries(async () => (calls++, Promise.reject(new AppError("provider_auth", "no"))), {
+        attempts: 5,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        signal: live(),
+      }),
     ).rejects.toMatchObject({ kind: "provider_auth" });
     expect(calls).toBe(1);
     calls = 0;
     await expect(
-      withRetries(async () => (calls++, Promise.reject(new AppError("provider_transient", "later", { retryAfterMs: 120_000 }))), {
-        attempts: 5,
-        baseDelayMs: 1,
-        maxDelayMs: 1,
-        maxRetryAfterMs: 60_000,
-        signal: live(),
-      }),
+      withRetries(
+        async () => (calls++, Promise.reject(new AppError("provider_transient", "later", { retryAfterMs: 120_000 }))),
+        {
+          attempts: 5,
+          baseDelayMs: 1,
+          maxDelayMs: 1,
+          maxRetryAfterMs: 60_000,
+          signal: live(),
+        },
+      ),
     ).rejects.toMatchObject({ kind: "provider_transient", retryAfterMs: 120_000 });
     expect(calls).toBe(1);
   });
@@ -81,7 +95,12 @@ describe("withRetries", () => {
     setTimeout(() => ac.abort(), 30);
     const started = Date.now();
     await expect(
-      withRetries(async () => Promise.reject(new AppError("provider_transient", "x", { retryAfterMs: 5000 })), { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, signal: ac.signal }),
+      withRetries(async () => Promise.reject(new AppError("provider_transient", "x", { retryAfterMs: 5000 })), {
+        attempts: 3,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        signal: ac.signal,
+      }),
     ).rejects.toMatchObject({ kind: "canceled" });
     expect(Date.now() - started).toBeLessThan(1000);
     await expect(sleep(10, AbortSignal.abort())).rejects.toMatchObject({ kind: "canceled" });
@@ -91,7 +110,10 @@ describe("withRetries", () => {
 describe("withTimeout", () => {
   it("turns a hang into provider_transient, and the caller's abort into canceled", async () => {
     const hang = () => new Promise<never>(() => {}); // ignores its signal on purpose
-    await expect(withTimeout(hang, 50, live(), "speech request")).rejects.toMatchObject({ kind: "provider_transient", message: expect.stringContaining("timed out after 50 ms") });
+    await expect(withTimeout(hang, 50, live(), "speech request")).rejects.toMatchObject({
+      kind: "provider_transient",
+      message: expect.stringContaining("timed out after 50 ms"),
+    });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 20);
     await expect(withTimeout(hang, 5000, ac.signal, "speech request")).rejects.toMatchObject({ kind: "canceled" });

@@ -82,7 +82,10 @@ describe("local DB host", () => {
     const c = await client(dataDir);
     await c.query("DEFINE DATABASE IF NOT EXISTS other");
     await c.use({ namespace: "podcast_mcp", database: "other" });
-    const [[dbC], [dbA]] = await Promise.all([c.query<[string]>("RETURN session::db()"), a.query<[string]>("RETURN session::db()")]);
+    const [[dbC], [dbA]] = await Promise.all([
+      c.query<[string]>("RETURN session::db()"),
+      a.query<[string]>("RETURN session::db()"),
+    ]);
     expect(dbC).toBe("other");
     expect(dbA).toBe("main");
   });
@@ -139,7 +142,8 @@ describe("local DB host", () => {
     const c = await client(dataDir);
     const [liveId] = await c.query<[Uuid]>("LIVE SELECT * FROM ping");
     // The engine lists a table's running live queries in INFO FOR TABLE.
-    const lives = async () => Object.keys((await a.query<[{ lives?: Record<string, unknown> }]>("INFO FOR TABLE ping"))[0].lives ?? {});
+    const lives = async () =>
+      Object.keys((await a.query<[{ lives?: Record<string, unknown> }]>("INFO FOR TABLE ping"))[0].lives ?? {});
     expect(await lives()).toContain(liveId.toString());
     await c.close();
     await waitFor(async () => !(await lives()).includes(liveId.toString()), 5000);
@@ -171,7 +175,9 @@ describe("local DB host", () => {
     const anon = await connect({ url: state.url, namespace: "podcast_mcp", database: "main" });
     open.push(anon);
     await expect(anon.query("SELECT * FROM note")).rejects.toThrow(/Not signed in/);
-    await expect(connect({ url: state.url, namespace: "podcast_mcp", database: "main", user: "root", password: "wrong" })).rejects.toThrow(/authentication/i);
+    await expect(
+      connect({ url: state.url, namespace: "podcast_mcp", database: "main", user: "root", password: "wrong" }),
+    ).rejects.toThrow(/authentication/i);
   });
 
   it("refuses a second host on the same data dir while the first is alive", async () => {
@@ -194,17 +200,25 @@ describe("local DB host", () => {
     // a new secret: whoever read the crashed host's file cannot sign in; clients re-read it
     expect(restarted.secret).not.toBe(state.secret);
     for (const db of [a, b]) {
-      const [rows] = await waitFor(() => db.query<[Array<{ text: string }>]>("SELECT text FROM note:before_kill"), 20_000, 100);
+      const [rows] = await waitFor(
+        () => db.query<[Array<{ text: string }>]>("SELECT text FROM note:before_kill"),
+        20_000,
+        100,
+      );
       expect(rows).toEqual([{ text: "durable" }]);
     }
     // the restored session still has its variable and its database
     const [who] = await a.query<[string]>("RETURN $who");
     expect(who).toBe("alice");
     // the SDK restarts its managed live query on the new host, and the host routes it to A again
-    await waitFor(async () => {
-      await b.query("UPSERT ping:after_restart SET n = time::now()");
-      return seen.includes("ping:after_restart");
-    }, 10_000, 200);
+    await waitFor(
+      async () => {
+        await b.query("UPSERT ping:after_restart SET n = time::now()");
+        return seen.includes("ping:after_restart");
+      },
+      10_000,
+      200,
+    );
     await sub.kill();
   });
 
@@ -220,7 +234,11 @@ describe("local DB host", () => {
       const moved = await hostReady(dataDir, host);
       expect(moved.port).not.toBe(state.port);
       for (const db of [a, b]) {
-        const [rows] = await waitFor(() => db.query<[Array<{ text: string }>]>("SELECT text FROM note:before_kill"), 20_000, 100);
+        const [rows] = await waitFor(
+          () => db.query<[Array<{ text: string }>]>("SELECT text FROM note:before_kill"),
+          20_000,
+          100,
+        );
         expect(rows).toEqual([{ text: "durable" }]);
       }
     } finally {
@@ -234,7 +252,13 @@ describe("host state", () => {
   it("a stale state file from a dead process is taken over, with a new secret", async () => {
     const dataDir = tmpDataDir();
     const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
-    const stale: HostState = { port: 1, pid: dead, secret: "stale-secret-stale-secret-stale-secret", url: "ws://127.0.0.1:1", started: new Date(0).toISOString() };
+    const stale: HostState = {
+      port: 1,
+      pid: dead,
+      secret: "stale-secret-stale-secret-stale-secret",
+      url: "ws://127.0.0.1:1",
+      started: new Date(0).toISOString(),
+    };
     await writeFile(path.join(dataDir, "db-host.json"), JSON.stringify(stale), { mode: 0o600 });
     expect(await readHostState(dataDir)).toBeUndefined();
     const host = spawnHost(dataDir);
@@ -273,7 +297,9 @@ describe("host state", () => {
   });
 
   it("connectFromConfig says how to start a host when none runs", async () => {
-    const err = await connectFromConfig(loadConfig({ PODCAST_MCP_DATA_DIR: tmpDataDir() }), { waitMs: 200 }).catch((e: unknown) => e);
+    const err = await connectFromConfig(loadConfig({ PODCAST_MCP_DATA_DIR: tmpDataDir() }), { waitMs: 200 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).message).toMatch(/No local DB host is running .*podcast-mcp daemon.*SURREAL_URL/);
   });

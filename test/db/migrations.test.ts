@@ -3,7 +3,17 @@ import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
 import { silentLogger } from "../../src/log.js";
 import { loadConfig } from "../../src/config.js";
-import { allMigrations, appliedMigrations, connect, connectFromConfig, migrate, startDbHost, type Db, type DbHost, type Migration } from "../../src/db/index.js";
+import {
+  allMigrations,
+  appliedMigrations,
+  connect,
+  connectFromConfig,
+  migrate,
+  startDbHost,
+  type Db,
+  type DbHost,
+  type Migration,
+} from "../../src/db/index.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
 
 const M: Migration[] = [
@@ -31,7 +41,10 @@ describe("migrate", () => {
     expect(await migrate(db, M)).toBe(2);
     expect(await migrate(db, M)).toBe(0);
     const rows = await appliedMigrations(db);
-    expect(rows.map((r) => [r.id, r.name])).toEqual([[1, "person table"], [2, "person email"]]);
+    expect(rows.map((r) => [r.id, r.name])).toEqual([
+      [1, "person table"],
+      [2, "person email"],
+    ]);
     expect(rows[0]!.applied_at).toBeInstanceOf(Date);
     // The schema really is there: the SCHEMAFULL table rejects a wrong type.
     await db.query("CREATE person:a SET name = 'Ada', email = 'ada@example.org'");
@@ -68,9 +81,16 @@ describe("migrate", () => {
     const dataDir = tmpDataDir();
     hosts.push(await startDbHost({ dataDir, log: silentLogger }));
     const config = loadConfig({ PODCAST_MCP_DATA_DIR: dataDir });
-    const clients = await Promise.all([connectFromConfig(config), connectFromConfig(config), connectFromConfig(config)]);
+    const clients = await Promise.all([
+      connectFromConfig(config),
+      connectFromConfig(config),
+      connectFromConfig(config),
+    ]);
     open.push(...clients);
-    const many: Migration[] = [...M, ...[3, 4, 5, 6].map((id) => ({ id, name: `t${id}`, sql: `DEFINE TABLE t${id} SCHEMALESS;` }))];
+    const many: Migration[] = [
+      ...M,
+      ...[3, 4, 5, 6].map((id) => ({ id, name: `t${id}`, sql: `DEFINE TABLE t${id} SCHEMALESS;` })),
+    ];
     const counts = await Promise.all(clients.map((c) => migrate(c, many)));
     expect(counts.reduce((x, y) => x + y, 0)).toBe(many.length);
     expect((await appliedMigrations(clients[0]!)).map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -90,6 +110,8 @@ describe("allMigrations", () => {
     expect(allMigrations([queue, podcasts]).map((m) => m.id)).toEqual([10, 20]);
   });
   it("throws on an id two domains both use", () => {
-    expect(() => allMigrations([[{ id: 5, name: "a", sql: "x" }], [{ id: 5, name: "b", sql: "y" }]])).toThrow(/5 is used by both "a" and "b"/);
+    expect(() => allMigrations([[{ id: 5, name: "a", sql: "x" }], [{ id: 5, name: "b", sql: "y" }]])).toThrow(
+      /5 is used by both "a" and "b"/,
+    );
   });
 });

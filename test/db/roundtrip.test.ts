@@ -40,7 +40,9 @@ it(`round trip of RETURN 1: through the host vs embedded direct (median of ${N})
 
   const hostMs = await medianMs(viaHost);
   const directMs = await medianMs(direct);
-  console.log(`db round trip, median of ${N}: via host ${hostMs.toFixed(3)} ms, embedded direct ${directMs.toFixed(3)} ms`);
+  console.log(
+    `db round trip, median of ${N}: via host ${hostMs.toFixed(3)} ms, embedded direct ${directMs.toFixed(3)} ms`,
+  );
   expect(hostMs).toBeLessThan(50);
   expect(directMs).toBeLessThan(50);
 });

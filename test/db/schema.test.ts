@@ -28,7 +28,10 @@ it("applies every migration once", async () => {
 
 it("makes a table created implicitly between migrations SCHEMAFULL", async () => {
   const db = await fresh();
-  await migrate(db, MIGRATIONS.filter((m) => m.id < 200));
+  await migrate(
+    db,
+    MIGRATIONS.filter((m) => m.id < 200),
+  );
   await db.query("CREATE episode SET stray = true").collect();
   await migrate(db, MIGRATIONS);
   const [info] = await db.query<[{ tables: Record<string, string> }]>("INFO FOR DB").collect();

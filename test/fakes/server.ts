@@ -10,7 +10,12 @@ export interface Recorded {
   body: string;
 }
 
-export type FakeHandler = (req: http.IncomingMessage, body: string, res: http.ServerResponse, log: Recorded[]) => boolean | Promise<boolean>;
+export type FakeHandler = (
+  req: http.IncomingMessage,
+  body: string,
+  res: http.ServerResponse,
+  log: Recorded[],
+) => boolean | Promise<boolean>;
 
 export interface FakeServer {
   url: string; // http://127.0.0.1:PORT
@@ -28,7 +33,9 @@ export async function startFakeServer(...handlers: FakeHandler[]): Promise<FakeS
       requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
       try {
         for (const h of handlers) if (await h(req, body, res, requests)) return;
-        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: `no fake for ${req.method} ${req.url}` } }));
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: `no fake for ${req.method} ${req.url}` } }));
       } catch (err) {
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { message: String(err) } }));

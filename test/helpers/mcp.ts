@@ -78,7 +78,9 @@ export async function stopDaemon(dataDir: string): Promise<void> {
 }
 
 async function stopDaemonByState(dataDir: string): Promise<void> {
-  const pids = [readPid(path.join(dataDir, "daemon.json")), readPid(path.join(dataDir, "db-host.json"))].filter((p): p is number => p !== undefined);
+  const pids = [readPid(path.join(dataDir, "daemon.json")), readPid(path.join(dataDir, "db-host.json"))].filter(
+    (p): p is number => p !== undefined,
+  );
   for (const pid of new Set(pids)) {
     if (!pidAlive(pid)) continue;
     process.kill(pid, "SIGTERM");
@@ -96,12 +98,24 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
-export async function connectStdio(dataDir: string, extraEnv: Record<string, string | undefined> = {}, opts: { modern?: boolean } = {}): Promise<StdioSession> {
+export async function connectStdio(
+  dataDir: string,
+  extraEnv: Record<string, string | undefined> = {},
+  opts: { modern?: boolean } = {},
+): Promise<StdioSession> {
   const env = cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, ...extraEnv });
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], env: env as Record<string, string>, stderr: "pipe" });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI],
+    env: env as Record<string, string>,
+    stderr: "pipe",
+  });
   let err = "";
   transport.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  const client = new Client({ name: "podcast-mcp-test", version: "1.0.0" }, opts.modern ? { versionNegotiation: { mode: "auto" } } : {});
+  const client = new Client(
+    { name: "podcast-mcp-test", version: "1.0.0" },
+    opts.modern ? { versionNegotiation: { mode: "auto" } } : {},
+  );
   await client.connect(transport);
   return { client, transport, stderr: () => err, close: () => client.close() };
 }
@@ -123,7 +137,10 @@ export function errorText(result: unknown): string {
  * One stdio session for a test file: a fresh data dir, the server (and the daemon it starts)
  * stopped afterwards. Read `session.s` inside tests.
  */
-export function useStdioSession(extraEnv: Record<string, string | undefined> = {}, opts: { modern?: boolean } = {}): { readonly s: StdioSession; readonly dataDir: string } {
+export function useStdioSession(
+  extraEnv: Record<string, string | undefined> = {},
+  opts: { modern?: boolean } = {},
+): { readonly s: StdioSession; readonly dataDir: string } {
   let s: StdioSession | undefined;
   let dataDir = "";
   beforeAll(async () => {

@@ -32,10 +32,18 @@ afterAll(async () => {
 type Job = { status: string; progress: { fraction: number; stage: string } | null; error_message: string | null };
 
 /** Waits for the job's terminal status using only notifications: each update triggers one read. */
-function followByNotifications(read: () => Promise<Job>, onUpdate: (cb: () => void) => void, timeoutMs = 150_000): Promise<Job[]> {
+function followByNotifications(
+  read: () => Promise<Job>,
+  onUpdate: (cb: () => void) => void,
+  timeoutMs = 150_000,
+): Promise<Job[]> {
   return new Promise((resolve, reject) => {
     const seen: Job[] = [];
-    const timer = setTimeout(() => reject(new Error(`no terminal status after ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.status))}`)), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`no terminal status after ${timeoutMs} ms; saw ${JSON.stringify(seen.map((s) => s.status))}`)),
+      timeoutMs,
+    );
     let done = false;
     onUpdate(() => {
       if (done) return;
@@ -70,20 +78,36 @@ describe("first contact over stdio", () => {
     v1.setNotificationHandler(ResourceUpdatedNotificationSchema, () => listeners.forEach((l) => l()));
     const r = await v1.callTool({
       name: "generate_podcast",
-      arguments: { content: "# Honeybee dances\n\nBees dance to tell each other where flowers are. The angle of the dance points to the sun." },
+      arguments: {
+        content:
+          "# Honeybee dances\n\nBees dance to tell each other where flowers are. The angle of the dance points to the sun.",
+      },
     });
     expect(r.isError).toBeFalsy();
-    const sub = r.structuredContent as { job_id: string; episode_id: string; episode_profile: string; episode_name: string; message: string };
+    const sub = r.structuredContent as {
+      job_id: string;
+      episode_id: string;
+      episode_profile: string;
+      episode_name: string;
+      message: string;
+    };
     expect(sub).toMatchObject({ episode_profile: "tech_discussion", episode_name: "Honeybee dances" });
     expect(sub.message).toMatch(/the default/);
     expect(sub.message).toMatch(/first heading/);
     const uri = `podcast://jobs/${sub.job_id}`;
-    const following = followByNotifications(async () => JSON.parse(((await v1.readResource({ uri })).contents[0] as { text: string }).text) as Job, (cb) => listeners.push(cb));
+    const following = followByNotifications(
+      async () => JSON.parse(((await v1.readResource({ uri })).contents[0] as { text: string }).text) as Job,
+      (cb) => listeners.push(cb),
+    );
     await v1.subscribeResource({ uri });
     const seen = await following;
     expect(seen.at(-1)).toMatchObject({ status: "completed", error_message: null, progress: { fraction: 1 } });
-    const audio = (await v1.readResource({ uri: `podcast://episodes/${sub.episode_id}/audio` })).contents[0] as { blob: string };
-    const ep = JSON.parse(((await v1.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string }).text) as { duration: number };
+    const audio = (await v1.readResource({ uri: `podcast://episodes/${sub.episode_id}/audio` })).contents[0] as {
+      blob: string;
+    };
+    const ep = JSON.parse(
+      ((await v1.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string }).text,
+    ) as { duration: number };
     expect(Math.abs((await decodedSeconds(audio.blob)) - ep.duration)).toBeLessThan(0.1);
   });
 
@@ -109,7 +133,13 @@ describe("first contact over stdio", () => {
       await v2.client.subscribeResource({ uri });
       const seen = await following;
       expect(seen.at(-1)!.status, JSON.stringify(seen.at(-1))).toBe("completed");
-      const ep = JSON.parse(((await v2.client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string }).text) as {
+      const ep = JSON.parse(
+        (
+          (await v2.client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as {
+            text: string;
+          }
+        ).text,
+      ) as {
         duration: number;
         chapters: { title: string }[];
         speaker_profile: { speakers: { name: string }[] };
@@ -118,7 +148,8 @@ describe("first contact over stdio", () => {
       expect(ep.chapters.map((c) => c.title)).toEqual(["Tides", "Spring and neap"]);
       const speakers = new Set(ep.transcript.map((t) => t.speaker));
       expect(speakers).toEqual(new Set(ep.speaker_profile.speakers.map((s) => s.name)));
-      const audio = (await v2.client.readResource({ uri: `podcast://episodes/${sub.episode_id}/audio` })).contents[0] as { blob: string };
+      const audio = (await v2.client.readResource({ uri: `podcast://episodes/${sub.episode_id}/audio` }))
+        .contents[0] as { blob: string };
       expect(Math.abs((await decodedSeconds(audio.blob)) - ep.duration)).toBeLessThan(0.1);
       await v2.client.unsubscribeResource({ uri });
     }

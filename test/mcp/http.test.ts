@@ -19,7 +19,11 @@ async function listening(p: Proc): Promise<string> {
   return waitFor(() => /listening on (http:\/\/\S+)\/mcp/.exec(p.stderr())?.[1], 60_000);
 }
 
-function raw(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function raw(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port, path, method: "GET", headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -35,7 +39,10 @@ beforeAll(async () => {
   dataDir = tmpDataDir();
   loop = spawnCli(["serve", "--http", "--port", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir }));
   loopUrl = await listening(loop);
-  open = spawnCli(["serve", "--http", "--host", "0.0.0.0", "--port", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_TOKEN: TOKEN }));
+  open = spawnCli(
+    ["serve", "--http", "--host", "0.0.0.0", "--port", "0"],
+    cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir, PODCAST_MCP_TOKEN: TOKEN }),
+  );
   openPort = Number(new URL(await listening(open)).port);
 });
 
@@ -56,16 +63,26 @@ describe("HTTP", () => {
     const sub = structured<{ job_id: string; episode_id: string }>(
       await client.callTool({
         name: "generate_podcast",
-        arguments: { episode_profile: "tech_discussion", episode_name: "Tides & <Moons>", content: "The moon pulls on the oceans. That pull makes the tides rise and fall twice a day. Spring tides come when sun and moon line up." },
+        arguments: {
+          episode_profile: "tech_discussion",
+          episode_name: "Tides & <Moons>",
+          content:
+            "The moon pulls on the oceans. That pull makes the tides rise and fall twice a day. Spring tides come when sun and moon line up.",
+        },
       }),
     );
     let status = "";
     const deadline = Date.now() + 120_000;
     while (!["completed", "failed", "canceled"].includes(status) && Date.now() < deadline) {
-      status = structured<{ status: string }>(await client.callTool({ name: "get_job_status", arguments: { job_id: sub.job_id, wait_seconds: 5 } })).status;
+      status = structured<{ status: string }>(
+        await client.callTool({ name: "get_job_status", arguments: { job_id: sub.job_id, wait_seconds: 5 } }),
+      ).status;
     }
     expect(status).toBe("completed");
-    const ep = JSON.parse(((await client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string }).text);
+    const ep = JSON.parse(
+      ((await client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string })
+        .text,
+    );
     episodeId = sub.episode_id;
     audioFile = ep.audio_file;
     await client.close();
@@ -96,7 +113,9 @@ describe("HTTP", () => {
     expect(feed.headers["content-type"]).toMatch(/rss\+xml/);
     const xml = feed.body.toString("utf8");
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\s*<rss version="2.0"/);
-    expect(xml).toMatch(/<channel>[\s\S]*<title>[^<]+<\/title>[\s\S]*<link>[^<]+<\/link>[\s\S]*<description>[^<]*<\/description>/);
+    expect(xml).toMatch(
+      /<channel>[\s\S]*<title>[^<]+<\/title>[\s\S]*<link>[^<]+<\/link>[\s\S]*<description>[^<]*<\/description>/,
+    );
     const item = /<item>([\s\S]*?)<\/item>/.exec(xml)?.[1] ?? "";
     expect(item).toContain("Tides &amp; &lt;Moons&gt;");
     const enc = /<enclosure url="([^"]+)" length="(\d+)" type="audio\/mpeg"\/>/.exec(item);
@@ -115,20 +134,40 @@ describe("HTTP", () => {
   });
 
   it("refuses requests without the token or with a bad Host on a non-loopback bind", async () => {
-    const init = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } });
+    const init = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+    });
     const post = (headers: Record<string, string>) =>
       new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port: openPort, path: "/mcp", method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port: openPort,
+            path: "/mcp",
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on("error", reject);
         req.end(init);
       });
     expect(await post({ host: `127.0.0.1:${openPort}` })).toBe(401);
     expect(await post({ host: `127.0.0.1:${openPort}`, authorization: "Bearer wrong" })).toBe(401);
     expect(await post({ host: "evil.example.com", authorization: `Bearer ${TOKEN}` })).toBe(403);
-    expect(await post({ host: `127.0.0.1:${openPort}`, authorization: `Bearer ${TOKEN}`, origin: "http://evil.example.com" })).toBe(403);
+    expect(
+      await post({
+        host: `127.0.0.1:${openPort}`,
+        authorization: `Bearer ${TOKEN}`,
+        origin: "http://evil.example.com",
+      }),
+    ).toBe(403);
     expect(await post({ host: `127.0.0.1:${openPort}`, authorization: `Bearer ${TOKEN}` })).toBe(200);
     // loopback bind: a rebinding page's Host is refused too
     const lp = Number(new URL(loopUrl).port);
@@ -137,22 +176,36 @@ describe("HTTP", () => {
 
   it("on a non-loopback bind, refuses local files as sources (the caller may be another machine)", async () => {
     const client = new Client({ name: "remote-test", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${openPort}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
-    const res = (await client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: "x", sources: [{ file: "/etc/hostname" }] } })) as {
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${openPort}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
+    const res = (await client.callTool({
+      name: "generate_podcast",
+      arguments: { episode_profile: "tech_discussion", episode_name: "x", sources: [{ file: "/etc/hostname" }] },
+    })) as {
       isError?: boolean;
       content: { text: string }[];
     };
     expect(res.isError).toBe(true);
     expect(res.content[0]!.text).toMatch(/sources\[0\]\.file: local files are not read/);
-    const nb = (await client.callTool({ name: "create_notebook", arguments: { name: "remote" } })).structuredContent as { id: string };
-    const add = (await client.callTool({ name: "add_source", arguments: { notebook_id: nb.id, source: { url: "http://127.0.0.1:1/private" } } })) as { isError?: boolean; content: { text: string }[] };
+    const nb = (await client.callTool({ name: "create_notebook", arguments: { name: "remote" } }))
+      .structuredContent as { id: string };
+    const add = (await client.callTool({
+      name: "add_source",
+      arguments: { notebook_id: nb.id, source: { url: "http://127.0.0.1:1/private" } },
+    })) as { isError?: boolean; content: { text: string }[] };
     expect(add.isError).toBe(true);
     expect(add.content[0]!.text).toMatch(/private or loopback address.*only public hosts/);
     await client.close();
   });
 
   it("refuses to start on a non-loopback bind without a token", async () => {
-    const p = spawnCli(["serve", "--http", "--host", "0.0.0.0", "--port", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir }));
+    const p = spawnCli(
+      ["serve", "--http", "--host", "0.0.0.0", "--port", "0"],
+      cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir }),
+    );
     const { code } = await p.exited;
     expect(code).toBe(2);
     expect(p.stderr()).toMatch(/PODCAST_MCP_TOKEN/);

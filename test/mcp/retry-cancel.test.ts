@@ -21,7 +21,16 @@ async function handler(req: http.IncomingMessage, body: string, res: http.Server
   if (req.method === "POST" && req.url?.endsWith("/audio/speech")) {
     seen++;
     if (seen > failAfter) {
-      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Injected failure: input rejected", type: "invalid_request_error", param: null, code: null } }));
+      res.writeHead(400, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          error: {
+            message: "Injected failure: input rejected",
+            type: "invalid_request_error",
+            param: null,
+            code: null,
+          },
+        }),
+      );
       return true;
     }
     if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
@@ -29,12 +38,21 @@ async function handler(req: http.IncomingMessage, body: string, res: http.Server
   return speech.handler(req, body, res);
 }
 
-const SCRIPT = [1, 2, 3, 4, 5, 6].map((i) => ({ speaker: i % 2 ? "Alice" : "Bob", text: `This is line number ${i} of a script about resumable work.` }));
+const SCRIPT = [1, 2, 3, 4, 5, 6].map((i) => ({
+  speaker: i % 2 ? "Alice" : "Bob",
+  text: `This is line number ${i} of a script about resumable work.`,
+}));
 
-async function waitStatus(job: string, want: string[], ms = 60_000): Promise<{ status: string; error_message: string | null }> {
+async function waitStatus(
+  job: string,
+  want: string[],
+  ms = 60_000,
+): Promise<{ status: string; error_message: string | null }> {
   const end = Date.now() + ms;
   for (;;) {
-    const st = structured<{ status: string; error_message: string | null }>(await s.client.callTool({ name: "get_job_status", arguments: { job_id: job, wait_seconds: 2 } }));
+    const st = structured<{ status: string; error_message: string | null }>(
+      await s.client.callTool({ name: "get_job_status", arguments: { job_id: job, wait_seconds: 2 } }),
+    );
     if (want.includes(st.status) || Date.now() > end) return st;
   }
 }
@@ -72,7 +90,15 @@ describe("retry and cancel", () => {
     failAfter = 3;
     seen = 0;
     const sub = structured<{ job_id: string; episode_id: string }>(
-      await s.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", speaker_profile: "duo", episode_name: "Resume me", script: SCRIPT } }),
+      await s.client.callTool({
+        name: "generate_podcast",
+        arguments: {
+          episode_profile: "tech_discussion",
+          speaker_profile: "duo",
+          episode_name: "Resume me",
+          script: SCRIPT,
+        },
+      }),
     );
     const failed = await waitStatus(sub.job_id, ["failed", "completed"]);
     expect(failed.status).toBe("failed");
@@ -82,22 +108,37 @@ describe("retry and cancel", () => {
     expect(spokenBefore).toBeLessThan(SCRIPT.length);
 
     failAfter = Infinity;
-    const retry = structured<{ job_id: string; episode_id: string }>(await s.client.callTool({ name: "retry_episode", arguments: { episode_id: sub.episode_id } }));
+    const retry = structured<{ job_id: string; episode_id: string }>(
+      await s.client.callTool({ name: "retry_episode", arguments: { episode_id: sub.episode_id } }),
+    );
     expect(retry.episode_id).toBe(sub.episode_id);
     expect((await waitStatus(retry.job_id, ["completed", "failed"])).status).toBe("completed");
     const spokenOnRetry = speech.stats.synthesized - spokenBefore;
     expect(spokenBefore + spokenOnRetry).toBe(SCRIPT.length); // every turn spoken exactly once over both runs
-    const ep = JSON.parse(((await s.client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string }).text);
+    const ep = JSON.parse(
+      ((await s.client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string })
+        .text,
+    );
     expect(ep.transcript.map((t: { text: string }) => t.text)).toEqual(SCRIPT.map((t) => t.text));
 
     // a completed episode is only re-made with force
-    expect(errorText(await s.client.callTool({ name: "retry_episode", arguments: { episode_id: sub.episode_id } }))).toMatch(/force/);
+    expect(
+      errorText(await s.client.callTool({ name: "retry_episode", arguments: { episode_id: sub.episode_id } })),
+    ).toMatch(/force/);
   });
 
   it("cancels a running job within about a second", async () => {
     slowMs = 4_000;
     const sub = structured<{ job_id: string }>(
-      await s.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", speaker_profile: "duo", episode_name: "Cancel me", script: SCRIPT.map((t) => ({ ...t, text: `${t.text} Slowly.` })) } }),
+      await s.client.callTool({
+        name: "generate_podcast",
+        arguments: {
+          episode_profile: "tech_discussion",
+          speaker_profile: "duo",
+          episode_name: "Cancel me",
+          script: SCRIPT.map((t) => ({ ...t, text: `${t.text} Slowly.` })),
+        },
+      }),
     );
     expect((await waitStatus(sub.job_id, ["running"])).status).toBe("running");
     await new Promise((r) => setTimeout(r, 500)); // let it get into the speech stage

@@ -16,15 +16,36 @@ describe("stdio, offline", () => {
     const { tools } = await session.s.client.listTools();
     const names = tools.map((t) => t.name).sort();
     expect(names).toEqual(
-      ["add_source", "cancel_job", "create_notebook", "delete_episode", "generate_podcast", "get_episode", "get_script_brief", "get_job_status", "list_episodes", "list_notebooks", "list_profiles", "retry_episode", "save_episode_profile", "save_speaker_profile"].sort(),
+      [
+        "add_source",
+        "cancel_job",
+        "create_notebook",
+        "delete_episode",
+        "generate_podcast",
+        "get_episode",
+        "get_script_brief",
+        "get_job_status",
+        "list_episodes",
+        "list_notebooks",
+        "list_profiles",
+        "retry_episode",
+        "save_episode_profile",
+        "save_speaker_profile",
+      ].sort(),
     );
     const status = tools.find((t) => t.name === "get_job_status")!;
     expect(status.annotations?.readOnlyHint).toBe(true);
     expect(tools.find((t) => t.name === "delete_episode")!.annotations?.destructiveHint).toBe(true);
     expect(status.outputSchema).toBeDefined();
-    const profiles = structured<{ episode_profiles: { name: string }[]; speaker_profiles: { name: string }[] }>(await session.s.client.callTool({ name: "list_profiles", arguments: {} }));
-    expect(profiles.episode_profiles.map((p) => p.name)).toEqual(expect.arrayContaining(["tech_discussion", "solo_expert", "business_analysis"]));
-    expect(profiles.speaker_profiles.map((p) => p.name)).toEqual(expect.arrayContaining(["tech_experts", "solo_expert", "business_panel"]));
+    const profiles = structured<{ episode_profiles: { name: string }[]; speaker_profiles: { name: string }[] }>(
+      await session.s.client.callTool({ name: "list_profiles", arguments: {} }),
+    );
+    expect(profiles.episode_profiles.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["tech_discussion", "solo_expert", "business_analysis"]),
+    );
+    expect(profiles.speaker_profiles.map((p) => p.name)).toEqual(
+      expect.arrayContaining(["tech_experts", "solo_expert", "business_panel"]),
+    );
   });
 
   it("generates an episode end to end and reads it back", async () => {
@@ -35,14 +56,19 @@ describe("stdio, offline", () => {
     session.s.client.setNotificationHandler("notifications/resources/updated", async (n) => {
       updates.push(n.params.uri);
       if (!n.params.uri.startsWith("podcast://jobs/")) return;
-      const job = JSON.parse(((await session.s.client.readResource({ uri: n.params.uri })).contents[0] as { text: string }).text) as { status: string };
+      const job = JSON.parse(
+        ((await session.s.client.readResource({ uri: n.params.uri })).contents[0] as { text: string }).text,
+      ) as { status: string };
       if (statuses.at(-1) !== job.status) statuses.push(job.status);
     });
     session.s.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
 
     const t0 = performance.now();
     const submitted = structured<{ job_id: string; episode_id: string; status: string }>(
-      await session.s.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "tech_discussion", episode_name: "Lighthouses", content: TEXT } }),
+      await session.s.client.callTool({
+        name: "generate_podcast",
+        arguments: { episode_profile: "tech_discussion", episode_name: "Lighthouses", content: TEXT },
+      }),
     );
     const submitMs = performance.now() - t0;
     expect(submitted.status).toBe("submitted");
@@ -50,7 +76,9 @@ describe("stdio, offline", () => {
     expect(submitMs).toBeLessThan(5_000); // returns at once, whatever the workers do (loose bound: shared CI machine)
     await session.s.client.subscribeResource({ uri: `podcast://jobs/${submitted.job_id}` });
     await session.s.client.subscribeResource({ uri: `podcast://episodes/${submitted.episode_id}` });
-    const first = structured<{ status: string }>(await session.s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id } })).status;
+    const first = structured<{ status: string }>(
+      await session.s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id } }),
+    ).status;
     expect(["pending", "running"]).toContain(first);
 
     // Each call holds until the status changes; while it holds, progress arrives as notifications.
@@ -60,7 +88,10 @@ describe("stdio, offline", () => {
     const deadline = Date.now() + 120_000;
     while (status !== "completed" && status !== "failed" && Date.now() < deadline) {
       const st = structured<{ status: string; progress: { fraction: number } | null; error_message: string | null }>(
-        await session.s.client.callTool({ name: "get_job_status", arguments: { job_id: submitted.job_id, wait_seconds: 30 } }, { onprogress: (p) => void progress.push(p.progress) }),
+        await session.s.client.callTool(
+          { name: "get_job_status", arguments: { job_id: submitted.job_id, wait_seconds: 30 } },
+          { onprogress: (p) => void progress.push(p.progress) },
+        ),
       );
       status = st.status;
       seen.push(status);
@@ -76,13 +107,18 @@ describe("stdio, offline", () => {
     expect(progress.at(-1)!).toBeGreaterThan(0.5);
 
     const ep = JSON.parse(
-      ((await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}` })).contents[0] as { text: string }).text,
+      (
+        (await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}` })).contents[0] as {
+          text: string;
+        }
+      ).text,
     ) as { audio_file: string; duration: number; chapters: unknown[]; transcript: { speaker: string; text: string }[] };
     expect(ep.audio_file).toMatch(/audio\.mp3$/);
     expect(ep.chapters.length).toBeGreaterThan(0);
     expect(ep.transcript.length).toBeGreaterThan(3);
 
-    const audio = (await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/audio` })).contents[0] as { blob: string; mimeType: string };
+    const audio = (await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/audio` }))
+      .contents[0] as { blob: string; mimeType: string };
     expect(audio.mimeType).toBe("audio/mpeg");
     const decoder = new MPEGDecoder();
     await decoder.ready;
@@ -92,16 +128,25 @@ describe("stdio, offline", () => {
     expect(Math.abs(seconds - ep.duration)).toBeLessThan(0.2);
 
     const viaTool = structured<{ audio_file: string; duration: number; transcript?: unknown }>(
-      await session.s.client.callTool({ name: "get_episode", arguments: { episode_id: submitted.episode_id, include_transcript: false } }),
+      await session.s.client.callTool({
+        name: "get_episode",
+        arguments: { episode_id: submitted.episode_id, include_transcript: false },
+      }),
     );
     expect(viaTool.audio_file).toBe(ep.audio_file);
     expect(viaTool.duration).toBe(ep.duration);
     expect(viaTool.transcript).toBeUndefined();
 
-    const md = ((await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript` })).contents[0] as { text: string }).text;
+    const md = (
+      (await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript` }))
+        .contents[0] as { text: string }
+    ).text;
     for (const turn of ep.transcript.slice(0, 5)) expect(md).toContain(turn.text.slice(0, 40));
     expect(md).toMatch(/lighthouse/i);
-    const vtt = ((await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript.vtt` })).contents[0] as { text: string }).text;
+    const vtt = (
+      (await session.s.client.readResource({ uri: `podcast://episodes/${submitted.episode_id}/transcript.vtt` }))
+        .contents[0] as { text: string }
+    ).text;
     expect(vtt.startsWith("WEBVTT")).toBe(true);
 
     expect(updates).toContain(`podcast://jobs/${submitted.job_id}`);
@@ -110,12 +155,19 @@ describe("stdio, offline", () => {
   });
 
   it("completes ids in resource templates", async () => {
-    const eps = structured<{ episodes: { id: string }[] }>(await session.s.client.callTool({ name: "list_episodes", arguments: {} }));
+    const eps = structured<{ episodes: { id: string }[] }>(
+      await session.s.client.callTool({ name: "list_episodes", arguments: {} }),
+    );
     const id = eps.episodes[0]!.id;
-    const res = await session.s.client.complete({ ref: { type: "ref/resource", uri: "podcast://episodes/{id}" }, argument: { name: "id", value: id.slice(0, 10) } });
+    const res = await session.s.client.complete({
+      ref: { type: "ref/resource", uri: "podcast://episodes/{id}" },
+      argument: { name: "id", value: id.slice(0, 10) },
+    });
     expect(res.completion.values).toContain(id);
     const templates = await session.s.client.listResourceTemplates();
-    expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(["podcast://episodes/{id}", "podcast://jobs/{id}", "podcast://episodes/{id}/audio"]));
+    expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(
+      expect.arrayContaining(["podcast://episodes/{id}", "podcast://jobs/{id}", "podcast://episodes/{id}/audio"]),
+    );
     const prompts = await session.s.client.listPrompts();
     expect(prompts.prompts.length).toBeGreaterThanOrEqual(2);
   });
@@ -125,11 +177,20 @@ describe("stdio, offline", () => {
     const path = await import("node:path");
     let listChanged = 0;
     session.s.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
-    const eps = structured<{ episodes: { id: string }[] }>(await session.s.client.callTool({ name: "list_episodes", arguments: {} }));
+    const eps = structured<{ episodes: { id: string }[] }>(
+      await session.s.client.callTool({ name: "list_episodes", arguments: {} }),
+    );
     const id = eps.episodes[0]!.id;
-    const ep = structured<{ audio_file: string }>(await session.s.client.callTool({ name: "get_episode", arguments: { episode_id: id, include_transcript: false } }));
+    const ep = structured<{ audio_file: string }>(
+      await session.s.client.callTool({
+        name: "get_episode",
+        arguments: { episode_id: id, include_transcript: false },
+      }),
+    );
     expect(existsSync(ep.audio_file)).toBe(true);
-    const del = structured<{ deleted: boolean }>(await session.s.client.callTool({ name: "delete_episode", arguments: { episode_id: id } }));
+    const del = structured<{ deleted: boolean }>(
+      await session.s.client.callTool({ name: "delete_episode", arguments: { episode_id: id } }),
+    );
     expect(del.deleted).toBe(true);
     expect(existsSync(path.dirname(ep.audio_file))).toBe(false);
     await expect(session.s.client.readResource({ uri: `podcast://episodes/${id}` })).rejects.toThrow(/not found/);

@@ -15,12 +15,22 @@ it("exits with a clear message when a message is larger than the stdio limit", a
   const server = spawnCli([], cleanEnv({ PODCAST_MCP_DATA_DIR: dir }));
   // The server leaves while the rest of the oversized line is still being written: that EPIPE is expected.
   server.child.stdin!.on("error", () => undefined);
-  const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } };
+  const init = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+  };
   server.child.stdin!.write(`${JSON.stringify(init)}\n`);
   // Wait for the answer, so the server is up and serving before the oversized line.
   for (let i = 0; i < 600 && !server.stdout().includes('"id":1'); i++) await new Promise((r) => setTimeout(r, 50));
   expect(server.stdout()).toContain('"id":1');
-  const big = { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "generate_podcast", arguments: { content: "x".repeat(11 * 1024 * 1024) } } };
+  const big = {
+    jsonrpc: "2.0",
+    id: 2,
+    method: "tools/call",
+    params: { name: "generate_podcast", arguments: { content: "x".repeat(11 * 1024 * 1024) } },
+  };
   server.child.stdin!.write(`${JSON.stringify(big)}\n`);
   const { code } = await server.exited;
   expect(code).toBe(1);

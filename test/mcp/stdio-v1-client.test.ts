@@ -13,7 +13,14 @@ let client: Client;
 beforeAll(async () => {
   dataDir = tmpDataDir();
   client = new Client({ name: "v1-client", version: "1.0.0" });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI], env: cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir }) as Record<string, string>, stderr: "ignore" }));
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI],
+      env: cleanEnv({ PODCAST_MCP_DATA_DIR: dataDir }) as Record<string, string>,
+      stderr: "ignore",
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -27,7 +34,12 @@ it("runs generate → status → resources with the v1 SDK client", async () => 
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updates.push(n.params.uri));
   const r = await client.callTool({
     name: "generate_podcast",
-    arguments: { episode_profile: "solo_expert", episode_name: "Bees", content: "Bees dance to tell each other where flowers are. The angle of the dance points to the sun. The length of the waggle says how far to fly." },
+    arguments: {
+      episode_profile: "solo_expert",
+      episode_name: "Bees",
+      content:
+        "Bees dance to tell each other where flowers are. The angle of the dance points to the sun. The length of the waggle says how far to fly.",
+    },
   });
   expect(r.isError).toBeFalsy();
   const { job_id, episode_id } = r.structuredContent as { job_id: string; episode_id: string };
@@ -39,13 +51,17 @@ it("runs generate → status → resources with the v1 SDK client", async () => 
     status = (st.structuredContent as { status: string }).status;
   }
   expect(status).toBe("completed");
-  const audio = (await client.readResource({ uri: `podcast://episodes/${episode_id}/audio` })).contents[0] as { blob: string };
+  const audio = (await client.readResource({ uri: `podcast://episodes/${episode_id}/audio` })).contents[0] as {
+    blob: string;
+  };
   const decoder = new MPEGDecoder();
   await decoder.ready;
   const decoded = decoder.decode(new Uint8Array(Buffer.from(audio.blob, "base64")));
   decoder.free();
   expect(decoded.samplesDecoded / decoded.sampleRate).toBeGreaterThan(3);
-  const md = ((await client.readResource({ uri: `podcast://episodes/${episode_id}/transcript` })).contents[0] as { text: string }).text;
+  const md = (
+    (await client.readResource({ uri: `podcast://episodes/${episode_id}/transcript` })).contents[0] as { text: string }
+  ).text;
   expect(md).toMatch(/waggle/);
   expect(updates).toContain(`podcast://jobs/${job_id}`);
   expect(client.getServerVersion()?.name).toBe("podcast-mcp");

@@ -9,17 +9,22 @@ import { connectStdio, stopDaemon, structured, type StdioSession } from "../help
 
 const dbDir = tmpDataDir();
 const filesDir = tmpDataDir();
-let db: Proc;
+let _db: Proc;
 let worker: Proc;
 let s: StdioSession;
 
 beforeAll(async () => {
-  db = spawnCli(["daemon", "--workers", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dbDir }));
+  _db = spawnCli(["daemon", "--workers", "0"], cleanEnv({ PODCAST_MCP_DATA_DIR: dbDir }));
   const state = await waitFor(() => {
     const f = path.join(dbDir, "db-host.json");
     return existsSync(f) && (JSON.parse(readFileSync(f, "utf8")) as { port: number; secret: string });
   });
-  const remote = { SURREAL_URL: `ws://127.0.0.1:${state.port}`, SURREAL_USER: "root", SURREAL_PASSWORD: state.secret, PODCAST_MCP_DATA_DIR: filesDir };
+  const remote = {
+    SURREAL_URL: `ws://127.0.0.1:${state.port}`,
+    SURREAL_USER: "root",
+    SURREAL_PASSWORD: state.secret,
+    PODCAST_MCP_DATA_DIR: filesDir,
+  };
   worker = spawnCli(["worker"], cleanEnv(remote));
   s = await connectStdio(filesDir, remote);
 });
@@ -33,15 +38,27 @@ afterAll(async () => {
 
 it("runs a job through a separately started worker and starts no daemon", async () => {
   const sub = structured<{ job_id: string; episode_id: string }>(
-    await s.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "solo_expert", episode_name: "Remote", script: [{ speaker: "Sam", text: "This database lives in another process." }] } }),
+    await s.client.callTool({
+      name: "generate_podcast",
+      arguments: {
+        episode_profile: "solo_expert",
+        episode_name: "Remote",
+        script: [{ speaker: "Sam", text: "This database lives in another process." }],
+      },
+    }),
   );
   let status = "";
   const deadline = Date.now() + 60_000;
   while (!["completed", "failed"].includes(status) && Date.now() < deadline) {
-    status = structured<{ status: string }>(await s.client.callTool({ name: "get_job_status", arguments: { job_id: sub.job_id, wait_seconds: 10 } })).status;
+    status = structured<{ status: string }>(
+      await s.client.callTool({ name: "get_job_status", arguments: { job_id: sub.job_id, wait_seconds: 10 } }),
+    ).status;
   }
   expect(status).toBe("completed");
-  const ep = JSON.parse(((await s.client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string }).text) as { audio_file: string };
+  const ep = JSON.parse(
+    ((await s.client.readResource({ uri: `podcast://episodes/${sub.episode_id}` })).contents[0] as { text: string })
+      .text,
+  ) as { audio_file: string };
   expect(ep.audio_file.startsWith(filesDir)).toBe(true);
   expect(existsSync(ep.audio_file)).toBe(true);
   expect(existsSync(path.join(filesDir, "daemon.json"))).toBe(false); // no daemon was started for the server

@@ -17,7 +17,8 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
   return err as AppError;
 }
 
-const ARTICLE = "<html><head><title>Lighthouses</title><script>track()</script></head><body><nav>Menu</nav><main><h1>Lighthouses</h1><p>A light on a rock saves ships.</p></main></body></html>";
+const ARTICLE =
+  "<html><head><title>Lighthouses</title><script>track()</script></head><body><nav>Menu</nav><main><h1>Lighthouses</h1><p>A light on a rock saves ships.</p></main></body></html>";
 
 let server: FakeServer;
 let dir: string;
@@ -27,8 +28,12 @@ beforeAll(async () => {
   server = await startFakeServer((req, _body, res) => {
     const url = req.url ?? "";
     if (url === "/article") res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(ARTICLE);
-    else if (url === "/latin1") res.writeHead(200, { "content-type": "text/plain; charset=iso-8859-1" }).end(Buffer.from([0x63, 0x61, 0x66, 0xe9])); // "café"
-    else if (url === "/notes.md") res.writeHead(200, { "content-type": "text/markdown" }).end("# Notes\n\nSome **bold** words.");
+    else if (url === "/latin1")
+      res
+        .writeHead(200, { "content-type": "text/plain; charset=iso-8859-1" })
+        .end(Buffer.from([0x63, 0x61, 0x66, 0xe9])); // "café"
+    else if (url === "/notes.md")
+      res.writeHead(200, { "content-type": "text/markdown" }).end("# Notes\n\nSome **bold** words.");
     else if (url === "/redirect") res.writeHead(302, { location: "/article" }).end();
     else if (url === "/to-file") res.writeHead(301, { location: "file:///etc/passwd" }).end();
     else if (url.startsWith("/loop")) res.writeHead(302, { location: `/loop${url.length}` }).end();
@@ -39,7 +44,8 @@ beforeAll(async () => {
       const chunk = "x".repeat(64 * 1024);
       for (let i = 0; i < 40; i++) res.write(chunk);
       res.end();
-    } else if (url === "/slow") setTimeout(() => res.writeHead(200, { "content-type": "text/plain" }).end("late"), 2_000);
+    } else if (url === "/slow")
+      setTimeout(() => res.writeHead(200, { "content-type": "text/plain" }).end("late"), 2_000);
     else if (url === "/gone") res.writeHead(404).end("nope");
     else if (url === "/down") res.writeHead(503).end("busy");
     else return false;
@@ -81,8 +87,15 @@ describe("extractText: files", () => {
     writeFileSync(path.join(dir, "a.txt"), "Plain words.\n");
     writeFileSync(path.join(dir, "b.md"), "# Markdown Title\n\n*Soft* words.");
     writeFileSync(path.join(dir, "c.html"), ARTICLE);
-    expect(await extractText({ kind: "file", path: path.join(dir, "a.txt") })).toMatchObject({ text: "Plain words.", title: "a.txt", origin: "a.txt" });
-    expect(await extractText({ kind: "file", path: path.join(dir, "b.md") })).toMatchObject({ text: "# Markdown Title\n\nSoft words.", title: "Markdown Title" });
+    expect(await extractText({ kind: "file", path: path.join(dir, "a.txt") })).toMatchObject({
+      text: "Plain words.",
+      title: "a.txt",
+      origin: "a.txt",
+    });
+    expect(await extractText({ kind: "file", path: path.join(dir, "b.md") })).toMatchObject({
+      text: "# Markdown Title\n\nSoft words.",
+      title: "Markdown Title",
+    });
     const html = await extractText({ kind: "file", path: path.join(dir, "c.html") });
     expect(html).toMatchObject({ text: "# Lighthouses\n\nA light on a rock saves ships.", title: "Lighthouses" });
   });
@@ -96,11 +109,17 @@ describe("extractText: files", () => {
     expect((await failure(extractText({ kind: "file", path: path.join(dir, "doc.pdf") }))).message).toBe(
       "file: doc.pdf: is not a PDF file (its content does not start like one)",
     );
-    expect((await failure(extractText({ kind: "file", path: path.join(dir, "missing.txt") }))).message).toBe("file: missing.txt: no such file");
+    expect((await failure(extractText({ kind: "file", path: path.join(dir, "missing.txt") }))).message).toBe(
+      "file: missing.txt: no such file",
+    );
     mkdirSync(path.join(dir, "folder.md"));
-    expect((await failure(extractText({ kind: "file", path: path.join(dir, "folder.md") }))).message).toMatch(/^file: folder\.md: (is a directory|is not a regular file)/);
+    expect((await failure(extractText({ kind: "file", path: path.join(dir, "folder.md") }))).message).toMatch(
+      /^file: folder\.md: (is a directory|is not a regular file)/,
+    );
     writeFileSync(path.join(dir, "bin.txt"), Buffer.from([0x41, 0x00, 0x42]));
-    expect((await failure(extractText({ kind: "file", path: path.join(dir, "bin.txt") }))).message).toBe("file: bin.txt: looks binary (contains NUL bytes), expected text");
+    expect((await failure(extractText({ kind: "file", path: path.join(dir, "bin.txt") }))).message).toBe(
+      "file: bin.txt: looks binary (contains NUL bytes), expected text",
+    );
     writeFileSync(path.join(dir, "big.txt"), "y".repeat(2048));
     const big = await failure(extractText({ kind: "file", path: path.join(dir, "big.txt") }, { maxBytes: 1024 }));
     expect(big.message).toBe("file: big.txt: must be at most 1024 bytes (got 2048)");
@@ -111,14 +130,20 @@ describe("extractText: files", () => {
 describe("extractText: URLs (loopback server)", () => {
   it("fetches HTML and reduces it to the article", async () => {
     const r = await extractText({ kind: "url", url: `${server.url}/article` });
-    expect(r).toMatchObject({ text: "# Lighthouses\n\nA light on a rock saves ships.", title: "Lighthouses", origin: `${server.url}/article` });
+    expect(r).toMatchObject({
+      text: "# Lighthouses\n\nA light on a rock saves ships.",
+      title: "Lighthouses",
+      origin: `${server.url}/article`,
+    });
     const req = server.requests.find((q) => q.path === "/article");
     expect(req?.headers.accept).toContain("text/html");
   });
   it("follows redirects, honours the charset, reads markdown", async () => {
     expect((await extractText({ kind: "url", url: `${server.url}/redirect` })).origin).toBe(`${server.url}/article`);
     expect((await extractText({ kind: "url", url: `${server.url}/latin1` })).text).toBe("café");
-    expect((await extractText({ kind: "url", url: `${server.url}/notes.md` })).text).toBe("# Notes\n\nSome bold words.");
+    expect((await extractText({ kind: "url", url: `${server.url}/notes.md` })).text).toBe(
+      "# Notes\n\nSome bold words.",
+    );
   });
   it("refuses non-http schemes and credentials before any request", async () => {
     const before = server.requests.length;
@@ -152,12 +177,25 @@ describe("extractText: URLs (loopback server)", () => {
     );
     const v6 = await failure(extractText({ kind: "url", url: "http://[::1]:9/x" }, { publicHostsOnly: true }));
     expect(v6.message).toMatch(/private or loopback address \(::1, loopback\)/);
-    expect((await failure(extractText({ kind: "url", url: "http://localhost:9/x" }, { publicHostsOnly: true }))).message).toMatch(/private or loopback/);
+    expect(
+      (await failure(extractText({ kind: "url", url: "http://localhost:9/x" }, { publicHostsOnly: true }))).message,
+    ).toMatch(/private or loopback/);
     expect(server.requests.length).toBe(before);
-    for (const ip of ["10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::ffff:127.0.0.1", "fd00::1", "fe80::1"]) {
+    for (const ip of [
+      "10.1.2.3",
+      "172.16.0.1",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::ffff:127.0.0.1",
+      "fd00::1",
+      "fe80::1",
+    ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
-    for (const ip of ["8.8.8.8", "172.32.0.1", "192.169.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"]) expect(isPrivateAddress(ip), ip).toBe(false);
+    for (const ip of ["8.8.8.8", "172.32.0.1", "192.169.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"])
+      expect(isPrivateAddress(ip), ip).toBe(false);
   });
   it("refuses unsupported content types, oversized bodies without Content-Length, and HTTP errors", async () => {
     const png = await failure(extractText({ kind: "url", url: `${server.url}/png` }));
@@ -165,7 +203,10 @@ describe("extractText: URLs (loopback server)", () => {
     const big = await failure(extractText({ kind: "url", url: `${server.url}/big` }, { maxBytes: 1024 * 1024 }));
     expect(big.message).toBe("url: must be at most 1048576 bytes (the body was longer)");
     const gone = await failure(extractText({ kind: "url", url: `${server.url}/gone` }));
-    expect([gone.kind, gone.message]).toEqual(["invalid_input", "url: " + new URL(server.url).host + " answered 404 Not Found"]);
+    expect([gone.kind, gone.message]).toEqual([
+      "invalid_input",
+      `url: ${new URL(server.url).host} answered 404 Not Found`,
+    ]);
     expect((await failure(extractText({ kind: "url", url: `${server.url}/down` }))).kind).toBe("provider_transient");
   });
   it("times out a slow server, and a closed port is a transient error", async () => {

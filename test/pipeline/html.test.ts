@@ -49,13 +49,28 @@ describe("htmlToText", () => {
   });
 
   it("drops scripts, styles, navigation, forms, hidden elements, comments and what is outside <main>", () => {
-    for (const gone of ["not prose", "color", "Home", "About", "Secret", "Decorative", "Invisible", "markup", "Subscribe", "Email", "Related posts", "All rights reserved"]) {
+    for (const gone of [
+      "not prose",
+      "color",
+      "Home",
+      "About",
+      "Secret",
+      "Decorative",
+      "Invisible",
+      "markup",
+      "Subscribe",
+      "Email",
+      "Related posts",
+      "All rights reserved",
+    ]) {
       expect(text, gone).not.toContain(gone);
     }
   });
 
   it("without a main element keeps the body text, and a heading-only page yields the heading as title", () => {
-    const r = htmlToText("<body><svg><title>icon</title></svg><h1>Only &lt;heading&gt;</h1><div>One</div><div>Two</div><nav>skip</nav></body>");
+    const r = htmlToText(
+      "<body><svg><title>icon</title></svg><h1>Only &lt;heading&gt;</h1><div>One</div><div>Two</div><nav>skip</nav></body>",
+    );
     expect(r.title).toBe("Only <heading>");
     expect(r.text).toBe("# Only <heading>\n\nOne\nTwo");
   });
@@ -79,7 +94,7 @@ describe("markdownToText", () => {
       "---",
       "# Tides",
       "",
-      "The **Moon** pulls the _oceans_; see [the tables](https://example.org/t \"T\") and ![a chart](c.png).",
+      'The **Moon** pulls the _oceans_; see [the tables](https://example.org/t "T") and ![a chart](c.png).',
       "",
       "```js",
       "const code = 'never spoken';",

@@ -63,7 +63,14 @@ describe("runPipeline with the built-in writer and voices", () => {
     const ctx = context(checkpoints);
     const outDir = path.join(dir, "episodes", "e1");
     const r = await runPipeline(
-      { episodeName: "Lighthouse Notes", briefing: "Explain lighthouses.", content: source.text, episodeProfile: { ...EPISODE, num_segments: 3 }, speakerProfile: PROFILE, language: "en" },
+      {
+        episodeName: "Lighthouse Notes",
+        briefing: "Explain lighthouses.",
+        content: source.text,
+        episodeProfile: { ...EPISODE, num_segments: 3 },
+        speakerProfile: PROFILE,
+        language: "en",
+      },
       ctx,
       builtinDeps(outDir, cache),
     );
@@ -90,7 +97,10 @@ describe("runPipeline with the built-in writer and voices", () => {
     decoder.free();
     expect(decoded.errors).toEqual([]);
     expect(Math.abs(decoded.samplesDecoded / decoded.sampleRate - r.durationSeconds)).toBeLessThan(0.1);
-    expect(integratedLoudness({ samples: decoded.channelData[0]!, sampleRate: decoded.sampleRate })).toBeCloseTo(-16, 0);
+    expect(integratedLoudness({ samples: decoded.channelData[0]!, sampleRate: decoded.sampleRate })).toBeCloseTo(
+      -16,
+      0,
+    );
     const md = readFileSync(r.files.md, "utf8");
     expect(md).toContain("Lighthouse Notes");
     expect(md).toContain("Ada");
@@ -99,7 +109,14 @@ describe("runPipeline with the built-in writer and voices", () => {
 
     // Same episode again (a retry after the audio stage failed, say): everything comes from checkpoints and cache.
     const again = await runPipeline(
-      { episodeName: "Lighthouse Notes", briefing: "Explain lighthouses.", content: source.text, episodeProfile: EPISODE, speakerProfile: PROFILE, language: "en" },
+      {
+        episodeName: "Lighthouse Notes",
+        briefing: "Explain lighthouses.",
+        content: source.text,
+        episodeProfile: EPISODE,
+        speakerProfile: PROFILE,
+        language: "en",
+      },
       context(checkpoints),
       builtinDeps(outDir, cache),
     );
@@ -111,7 +128,12 @@ describe("runPipeline with the built-in writer and voices", () => {
   it("checkVoices refuses a voice the built-in engine does not have", async () => {
     const deps = builtinDeps(tmpDataDir(), new MemorySpeechCache());
     await checkVoices(PROFILE, deps);
-    const err = await failureOf(checkVoices({ ...PROFILE, speakers: [PROFILE.speakers[0]!, { ...PROFILE.speakers[1]!, voice_id: "onyx" }] }, deps));
+    const err = await failureOf(
+      checkVoices(
+        { ...PROFILE, speakers: [PROFILE.speakers[0]!, { ...PROFILE.speakers[1]!, voice_id: "onyx" }] },
+        deps,
+      ),
+    );
     expect(err.kind).toBe("invalid_input");
     expect(err.field).toBe("speakers[1].voice_id");
     expect(err.message).toMatch(/^speakers\[1\]\.voice_id: Ben: .*onyx/);

@@ -44,7 +44,13 @@ const PAIR: SpeakerProfile = {
   tts_provider: "elevenlabs",
   tts_model: "eleven_multilingual_v2",
   speakers: [
-    { name: "Rachel", voice_id: "21m00Tcm4TlvDq8ikWAM", backstory: "host", personality: "warm", settings: { stability: 0.4, style: 0.2 } },
+    {
+      name: "Rachel",
+      voice_id: "21m00Tcm4TlvDq8ikWAM",
+      backstory: "host",
+      personality: "warm",
+      settings: { stability: 0.4, style: 0.2 },
+    },
     { name: "George", voice_id: "JBFqnCBsd6RMkjVDRZzb", backstory: "guest", personality: "calm" },
   ],
 };
@@ -54,7 +60,8 @@ function deps(outDir: string): PipelineDeps {
   const engines = new Map<string, TtsEngine>();
   return {
     writer: (provider, model) => createWriter(provider, model, config, silentLogger),
-    tts: (p) => engines.get(p) ?? engines.set(p, createTtsEngine(p, config, silentLogger, { timeoutMs: 5_000 })).get(p)!,
+    tts: (p) =>
+      engines.get(p) ?? engines.set(p, createTtsEngine(p, config, silentLogger, { timeoutMs: 5_000 })).get(p)!,
     resolveTts: (name) => resolveTtsProvider(name, config),
     speechCache: new MemorySpeechCache(),
     outDir,
@@ -64,15 +71,27 @@ function deps(outDir: string): PipelineDeps {
 it("makes an episode with ElevenLabs voices through the real SDK", async () => {
   const dir = tmpDataDir("podcast-mcp-run-eleven-");
   const d = deps(path.join(dir, "e"));
-  const content = "# Tides\n\nThe moon pulls on the sea. The water rises twice a day.\n\n# Waves\n\nWind makes waves. Storms make big ones.\n\n# Coasts\n\nCliffs wear away. Beaches move with the seasons.";
+  const content =
+    "# Tides\n\nThe moon pulls on the sea. The water rises twice a day.\n\n# Waves\n\nWind makes waves. Storms make big ones.\n\n# Coasts\n\nCliffs wear away. Beaches move with the seasons.";
   await checkVoices(PAIR, d);
-  const r = await runPipeline({ episodeName: "Sea", briefing: "", content, episodeProfile: EPISODE, speakerProfile: PAIR, language: "en" }, context(new MemoryCheckpoints()), d);
+  const r = await runPipeline(
+    { episodeName: "Sea", briefing: "", content, episodeProfile: EPISODE, speakerProfile: PAIR, language: "en" },
+    context(new MemoryCheckpoints()),
+    d,
+  );
   expect(eleven.stats.synthesized).toBe(r.stats.turns);
   expect(eleven.stats.maxInFlight).toBeLessThanOrEqual(2); // ElevenLabs free plans allow 2
   const synth = server.requests.filter((q) => q.path.startsWith("/v1/text-to-speech/"));
-  expect(synth.every((q) => q.headers["xi-api-key"] === "xi-test" && /output_format=pcm_24000/.test(q.path))).toBe(true);
-  expect(new Set(synth.map((q) => q.path.split("/")[3]!.split("?")[0]))).toEqual(new Set(PAIR.speakers.map((s) => s.voice_id)));
-  const body = JSON.parse(synth.find((q) => q.path.includes("21m00Tcm4TlvDq8ikWAM"))!.body) as { model_id: string; voice_settings?: { stability?: number } };
+  expect(synth.every((q) => q.headers["xi-api-key"] === "xi-test" && /output_format=pcm_24000/.test(q.path))).toBe(
+    true,
+  );
+  expect(new Set(synth.map((q) => q.path.split("/")[3]!.split("?")[0]))).toEqual(
+    new Set(PAIR.speakers.map((s) => s.voice_id)),
+  );
+  const body = JSON.parse(synth.find((q) => q.path.includes("21m00Tcm4TlvDq8ikWAM"))!.body) as {
+    model_id: string;
+    voice_settings?: { stability?: number };
+  };
   expect(body.model_id).toBe("eleven_multilingual_v2");
   expect(body.voice_settings?.stability).toBe(0.4);
 

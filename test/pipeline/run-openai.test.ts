@@ -54,7 +54,8 @@ function openAiDeps(outDir: string, cache: MemorySpeechCache): PipelineDeps {
   const engines = new Map<string, TtsEngine>();
   return {
     writer: (provider, model) => createWriter(provider, model, config, silentLogger),
-    tts: (p) => engines.get(p) ?? engines.set(p, createTtsEngine(p, config, silentLogger, { timeoutMs: 5_000 })).get(p)!,
+    tts: (p) =>
+      engines.get(p) ?? engines.set(p, createTtsEngine(p, config, silentLogger, { timeoutMs: 5_000 })).get(p)!,
     resolveTts: (name) => resolveTtsProvider(name, config),
     speechCache: cache,
     outDir,
@@ -80,7 +81,12 @@ describe("runPipeline with the OpenAI writer and voices (loopback fakes)", () =>
     const r = await runPipeline(input, context(checkpoints), openAiDeps(path.join(dir, "e"), cache));
 
     // 1 outline + 3 segment requests, with the models of the profile and the language in the prompt.
-    expect(chat.bodies.map((b) => b.model)).toEqual(["gpt-test-outline", "gpt-test-transcript", "gpt-test-transcript", "gpt-test-transcript"]);
+    expect(chat.bodies.map((b) => b.model)).toEqual([
+      "gpt-test-outline",
+      "gpt-test-transcript",
+      "gpt-test-transcript",
+      "gpt-test-transcript",
+    ]);
     expect(chat.bodies.every((b) => b.messages.some((m) => /German|de\b/.test(m.content)))).toBe(true);
     expect(r.outline.segments.length).toBe(3);
     expect(r.stats.turns).toBe(12); // the fake writes 4 turns per segment
@@ -94,7 +100,9 @@ describe("runPipeline with the OpenAI writer and voices (loopback fakes)", () =>
     // Bounded concurrency: more than one in flight (the provider allows 4), never more than 4.
     expect(speech.stats.maxInFlight).toBeGreaterThan(1);
     expect(speech.stats.maxInFlight).toBeLessThanOrEqual(4);
-    const speechBodies = server.requests.filter((q) => q.path.endsWith("/audio/speech")).map((q) => JSON.parse(q.body) as { model: string; voice: string });
+    const speechBodies = server.requests
+      .filter((q) => q.path.endsWith("/audio/speech"))
+      .map((q) => JSON.parse(q.body) as { model: string; voice: string });
     expect(new Set(speechBodies.map((b) => b.model))).toEqual(new Set(["tts-1"]));
     expect(new Set(speechBodies.map((b) => b.voice))).toEqual(new Set(["nova", "onyx"]));
     expect(r.chapters.length).toBe(3);

@@ -7,7 +7,17 @@ import { afterAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
 import { checkVoices, overallProgress, runPipeline, STAGES, STAGE_WEIGHTS } from "../../src/pipeline/run.js";
 import { stopAll, tmpDataDir } from "../helpers/procs.js";
-import { context, deps, failureOf, input, MemoryCheckpoints, MemorySpeechCache, ScriptedWriter, SPEAKERS, ToneEngine } from "./support.js";
+import {
+  context,
+  deps,
+  failureOf,
+  input,
+  MemoryCheckpoints,
+  MemorySpeechCache,
+  ScriptedWriter,
+  SPEAKERS,
+  ToneEngine,
+} from "./support.js";
 
 afterAll(stopAll);
 
@@ -50,7 +60,8 @@ describe("runPipeline", () => {
     expect(engine.calls.map((c) => c.voice)).toEqual(["v1", "v2", "v1", "v2", "v1", "v2"]);
     expect(r.outline.segments.map((s) => s.name)).toEqual(["Topic 1", "Topic 2", "Topic 3"]);
     expect(r.chapters.map((c) => c.title)).toEqual(["Topic 1", "Topic 2", "Topic 3"]);
-    for (let i = 1; i < r.transcript.length; i++) expect(r.transcript[i]!.start).toBeGreaterThanOrEqual(r.transcript[i - 1]!.end);
+    for (let i = 1; i < r.transcript.length; i++)
+      expect(r.transcript[i]!.start).toBeGreaterThanOrEqual(r.transcript[i - 1]!.end);
     expect(r.durationSeconds).toBeGreaterThan(r.transcript.at(-1)!.end - 0.01);
     for (const f of Object.values(r.files)) expect(existsSync(f)).toBe(true);
     expect(r.audioFile).toBe(r.files.mp3);
@@ -138,7 +149,9 @@ describe("runPipeline", () => {
     const cache = new MemorySpeechCache();
     const checkpoints = new MemoryCheckpoints();
     const dir = out();
-    const err = await failureOf(runPipeline(input(), context(checkpoints), deps(dir, writer, { builtin: engine }, cache)));
+    const err = await failureOf(
+      runPipeline(input(), context(checkpoints), deps(dir, writer, { builtin: engine }, cache)),
+    );
     expect(err.kind).toBe("provider_transient");
     expect(err.retryAfterMs).toBe(2000);
     expect(err.message).toBe('speech: turn 4/9 (Alice, builtin voice "v1"): tts: 429 Too Many Requests');
@@ -162,7 +175,13 @@ describe("runPipeline", () => {
       if (n === 3) ac.abort(new Error("user canceled"));
     };
     const cache = new MemorySpeechCache();
-    const err = await failureOf(runPipeline(input(), context(new MemoryCheckpoints(), ac.signal), deps(out(), writer, { builtin: engine }, cache)));
+    const err = await failureOf(
+      runPipeline(
+        input(),
+        context(new MemoryCheckpoints(), ac.signal),
+        deps(out(), writer, { builtin: engine }, cache),
+      ),
+    );
     expect(err.kind).toBe("canceled");
     expect(err.message).toMatch(/^canceled during speech/);
     expect(engine.calls.length).toBe(3);
@@ -176,7 +195,9 @@ describe("runPipeline", () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 150);
     const t0 = Date.now();
-    const err = await failureOf(runPipeline(input(), context(new MemoryCheckpoints(), ac.signal), deps(out(), writer, { builtin: engine })));
+    const err = await failureOf(
+      runPipeline(input(), context(new MemoryCheckpoints(), ac.signal), deps(out(), writer, { builtin: engine })),
+    );
     expect(err.kind).toBe("canceled");
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(engine.calls.length).toBe(1);
@@ -187,7 +208,13 @@ describe("runPipeline", () => {
     const engine = new ToneEngine("builtin");
     const err = await failureOf(
       runPipeline(
-        input({ content: undefined, script: [{ speaker: "Alice", text: "Hi." }, { speaker: "Mallory", text: "Let me in." }] }),
+        input({
+          content: undefined,
+          script: [
+            { speaker: "Alice", text: "Hi." },
+            { speaker: "Mallory", text: "Let me in." },
+          ],
+        }),
         context(),
         deps(out(), writer, { builtin: engine }),
       ),
@@ -210,11 +237,21 @@ describe("runPipeline", () => {
   it("content limits: empty and too long are invalid_input naming the field and the rule", async () => {
     const writer = new ScriptedWriter(["Alice", "Bob"]);
     const engine = new ToneEngine("builtin");
-    const empty = await failureOf(runPipeline(input({ content: " \n " }), context(), deps(out(), writer, { builtin: engine })));
-    expect([empty.kind, empty.field, empty.message]).toEqual(["invalid_input", "content", "content: must not be empty"]);
-    const missing = await failureOf(runPipeline(input({ content: undefined }), context(), deps(out(), writer, { builtin: engine })));
+    const empty = await failureOf(
+      runPipeline(input({ content: " \n " }), context(), deps(out(), writer, { builtin: engine })),
+    );
+    expect([empty.kind, empty.field, empty.message]).toEqual([
+      "invalid_input",
+      "content",
+      "content: must not be empty",
+    ]);
+    const missing = await failureOf(
+      runPipeline(input({ content: undefined }), context(), deps(out(), writer, { builtin: engine })),
+    );
     expect(missing.message).toBe("content: must not be empty");
-    const long = await failureOf(runPipeline(input({ content: "a".repeat(200_001) }), context(), deps(out(), writer, { builtin: engine })));
+    const long = await failureOf(
+      runPipeline(input({ content: "a".repeat(200_001) }), context(), deps(out(), writer, { builtin: engine })),
+    );
     expect(long.message).toBe("content: must be at most 200000 characters (got 200001)");
     expect(writer.outlineCalls + engine.calls.length).toBe(0);
   });
@@ -223,13 +260,18 @@ describe("runPipeline", () => {
     const writer = new ScriptedWriter(["Alice", "Bob"]);
     const engine = new ToneEngine("builtin");
     const profile = { ...SPEAKERS, speakers: [SPEAKERS.speakers[0]!, { ...SPEAKERS.speakers[1]!, voice_id: "nope" }] };
-    const err = await failureOf(runPipeline(input({ speakerProfile: profile }), context(), deps(out(), writer, { builtin: engine })));
+    const err = await failureOf(
+      runPipeline(input({ speakerProfile: profile }), context(), deps(out(), writer, { builtin: engine })),
+    );
     expect([err.kind, err.field]).toEqual(["invalid_input", "speakers[1].voice_id"]);
     expect(err.message).toBe('speakers[1].voice_id: Bob: voice_id: "nope" is not a builtin voice');
     expect(writer.outlineCalls).toBe(0);
     // checkVoices alone: the same check, for the service at submission; each distinct voice asked once.
     const e2 = new ToneEngine("builtin");
-    await checkVoices({ ...SPEAKERS, speakers: [...SPEAKERS.speakers, { ...SPEAKERS.speakers[0]!, name: "Alice2" }] }, deps(out(), writer, { builtin: e2 }));
+    await checkVoices(
+      { ...SPEAKERS, speakers: [...SPEAKERS.speakers, { ...SPEAKERS.speakers[0]!, name: "Alice2" }] },
+      deps(out(), writer, { builtin: e2 }),
+    );
     expect(e2.voiceChecks).toEqual(["v1", "v2"]);
   });
 
@@ -241,9 +283,16 @@ describe("runPipeline", () => {
     openai.delayMs = 20;
     const profile = {
       ...SPEAKERS,
-      speakers: [SPEAKERS.speakers[0]!, { ...SPEAKERS.speakers[1]!, voice_id: "alloy", tts_provider: "openai" as const }],
+      speakers: [
+        SPEAKERS.speakers[0]!,
+        { ...SPEAKERS.speakers[1]!, voice_id: "alloy", tts_provider: "openai" as const },
+      ],
     };
-    const r = await runPipeline(input({ speakerProfile: profile }), context(), deps(out(), writer, { builtin, openai }));
+    const r = await runPipeline(
+      input({ speakerProfile: profile }),
+      context(),
+      deps(out(), writer, { builtin, openai }),
+    );
     expect(builtin.calls.map((c) => c.voice)).toEqual(Array(6).fill("v1"));
     expect(openai.calls.map((c) => c.voice)).toEqual(Array(6).fill("alloy"));
     // The profile's model belongs to the profile's provider; Bob switched provider without a model.
@@ -253,7 +302,9 @@ describe("runPipeline", () => {
     expect(openai.maxInFlight).toBeGreaterThan(1);
     expect(openai.maxInFlight).toBeLessThanOrEqual(3);
     // Order in the episode is the script's order, whatever order the clips arrived in.
-    expect(r.transcript.map((t) => t.text)).toEqual(r.transcript.map((_, i) => `Segment ${Math.floor(i / 4) + 1}, line ${(i % 4) + 1}.`));
+    expect(r.transcript.map((t) => t.text)).toEqual(
+      r.transcript.map((_, i) => `Segment ${Math.floor(i / 4) + 1}, line ${(i % 4) + 1}.`),
+    );
   });
 
   it("the same line said twice by the same voice is synthesized once", async () => {
@@ -280,7 +331,12 @@ describe("runPipeline: damaged state", () => {
     const writer = new ScriptedWriter(["Alice", "Bob"], 2, 2);
     const engine = new ToneEngine("builtin");
     const checkpoints = new MemoryCheckpoints();
-    await checkpoints.put("outline", { segments: [{ name: "A", description: "", size: "short" }, { name: "B", description: "", size: "short" }] });
+    await checkpoints.put("outline", {
+      segments: [
+        { name: "A", description: "", size: "short" },
+        { name: "B", description: "", size: "short" },
+      ],
+    });
     await checkpoints.put("transcript", [{ speaker: "Mallory", text: "I was never here.", segment: 0 }]);
     const r = await runPipeline(input(), context(checkpoints), deps(out(), writer, { builtin: engine }));
     expect(writer.outlineCalls).toBe(0);
@@ -317,4 +373,3 @@ describe("overallProgress", () => {
     expect(overallProgress("nonsense", 0.5)).toBe(0);
   });
 });
-

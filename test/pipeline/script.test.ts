@@ -23,15 +23,29 @@ function thrown(fn: () => unknown): AppError {
 describe("prepareScript", () => {
   it("refuses an empty script, empty texts and bad segments, naming the turn", () => {
     expect(thrown(() => prepareScript([], SPEAKERS)).message).toBe("script: must have at least one turn");
-    const blank = thrown(() => prepareScript([{ speaker: "Alice", text: "Hi." }, { speaker: "Bob", text: "  \n " }], SPEAKERS));
-    expect([blank.kind, blank.field, blank.message]).toEqual(["invalid_input", "script[1].text", "script[1].text: must not be empty"]);
+    const blank = thrown(() =>
+      prepareScript(
+        [
+          { speaker: "Alice", text: "Hi." },
+          { speaker: "Bob", text: "  \n " },
+        ],
+        SPEAKERS,
+      ),
+    );
+    expect([blank.kind, blank.field, blank.message]).toEqual([
+      "invalid_input",
+      "script[1].text",
+      "script[1].text: must not be empty",
+    ]);
     expect(thrown(() => prepareScript([{ speaker: "Alice", text: "Hi.", segment: -1 }], SPEAKERS)).message).toBe(
       "script[0].segment: must be a whole number from 0 to 1000 (got -1)",
     );
-    expect(thrown(() => prepareScript([{ speaker: "Alice", text: "Hi.", segment: 1.5 }], SPEAKERS)).field).toBe("script[0].segment");
-    expect(thrown(() => prepareScript([{ speaker: undefined as unknown as string, text: "Hi." }], SPEAKERS)).message).toBe(
-      'script[0].speaker: must be a speaker of profile "duo" (Alice, Bob); got null',
+    expect(thrown(() => prepareScript([{ speaker: "Alice", text: "Hi.", segment: 1.5 }], SPEAKERS)).field).toBe(
+      "script[0].segment",
     );
+    expect(
+      thrown(() => prepareScript([{ speaker: undefined as unknown as string, text: "Hi." }], SPEAKERS)).message,
+    ).toBe('script[0].speaker: must be a speaker of profile "duo" (Alice, Bob); got null');
   });
 
   it("renumbers segments densely in order of appearance and splits an over-long turn", () => {
@@ -58,7 +72,9 @@ describe("prepareContent", () => {
   it("normalises and enforces the limits", () => {
     expect(prepareContent("  a\r\n\r\n\r\nb  ")).toBe("a\n\nb");
     expect(thrown(() => prepareContent(undefined)).message).toBe("content: must not be empty");
-    expect(thrown(() => prepareContent("x".repeat(11), 10)).message).toBe("content: must be at most 10 characters (got 11)");
+    expect(thrown(() => prepareContent("x".repeat(11), 10)).message).toBe(
+      "content: must be at most 10 characters (got 11)",
+    );
   });
 });
 
@@ -70,7 +86,9 @@ describe("splitLongTurn and runningSummary", () => {
     expect(parts.map((p) => p.text).join("")).toBe(blob);
   });
   it("summarises the covered segments and only the last few turns, shortened", () => {
-    const outline = { segments: ["One", "Two", "Three"].map((name) => ({ name, description: "", size: "short" as const })) };
+    const outline = {
+      segments: ["One", "Two", "Three"].map((name) => ({ name, description: "", size: "short" as const })),
+    };
     const written = [
       Array.from({ length: 5 }, (_, i) => ({ speaker: "A", text: `early ${i}`, segment: 0 })),
       [{ speaker: "B", text: "y".repeat(1000), segment: 1 }],

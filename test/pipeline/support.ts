@@ -5,7 +5,17 @@
 import { AppError } from "../../src/errors.js";
 import { silentLogger } from "../../src/log.js";
 import type { PipelineDeps, PipelineInput, ResolvedTts } from "../../src/pipeline/run.js";
-import type { EpisodeProfile, Outline, Pcm, ScriptWriter, SpeakerProfile, SpeechRequest, TtsEngine, Turn, WriterInput } from "../../src/core/model.js";
+import type {
+  EpisodeProfile,
+  Outline,
+  Pcm,
+  ScriptWriter,
+  SpeakerProfile,
+  SpeechRequest,
+  TtsEngine,
+  Turn,
+  WriterInput,
+} from "../../src/core/model.js";
 import type { CheckpointStore, StageContext } from "../../src/pipeline/types.js";
 
 export class MemoryCheckpoints implements CheckpointStore {
@@ -49,7 +59,13 @@ export class ScriptedWriter implements ScriptWriter {
   async outline(input: WriterInput): Promise<Outline> {
     this.outlineCalls++;
     this.languages.push(input.language);
-    return { segments: Array.from({ length: this.segments }, (_, i) => ({ name: `Topic ${i + 1}`, description: `about ${i + 1}`, size: "short" as const })) };
+    return {
+      segments: Array.from({ length: this.segments }, (_, i) => ({
+        name: `Topic ${i + 1}`,
+        description: `about ${i + 1}`,
+        size: "short" as const,
+      })),
+    };
   }
   async segment(input: WriterInput, _outline: Outline, index: number, before: string): Promise<Turn[]> {
     this.segmentCalls.push(index);
@@ -84,7 +100,10 @@ export class ToneEngine implements TtsEngine {
   ) {}
   async checkVoice(voice: string): Promise<void> {
     this.voiceChecks.push(voice);
-    if (!this.voices.includes(voice)) throw new AppError("invalid_input", `voice_id: "${voice}" is not a ${this.provider} voice`, { field: "voice_id" });
+    if (!this.voices.includes(voice))
+      throw new AppError("invalid_input", `voice_id: "${voice}" is not a ${this.provider} voice`, {
+        field: "voice_id",
+      });
   }
   async synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
     this.calls.push(req);
@@ -99,7 +118,11 @@ export class ToneEngine implements TtsEngine {
       const seconds = 0.2 + req.text.length * 0.01;
       const samples = new Float32Array(Math.round(seconds * sampleRate));
       const freq = 150 + 50 * this.voices.indexOf(req.voice);
-      for (let i = 0; i < samples.length; i++) samples[i] = 0.3 * Math.sin((2 * Math.PI * freq * i) / sampleRate) * (0.6 + 0.4 * Math.sin((2 * Math.PI * 3 * i) / sampleRate));
+      for (let i = 0; i < samples.length; i++)
+        samples[i] =
+          0.3 *
+          Math.sin((2 * Math.PI * freq * i) / sampleRate) *
+          (0.6 + 0.4 * Math.sin((2 * Math.PI * 3 * i) / sampleRate));
       return { samples, sampleRate };
     } finally {
       this.inFlight--;
@@ -165,9 +188,18 @@ export interface ProgressEvent {
   message: string | undefined;
 }
 
-export function context(checkpoints = new MemoryCheckpoints(), signal = new AbortController().signal): StageContext & { events: ProgressEvent[]; checkpoints: MemoryCheckpoints } {
+export function context(
+  checkpoints = new MemoryCheckpoints(),
+  signal = new AbortController().signal,
+): StageContext & { events: ProgressEvent[]; checkpoints: MemoryCheckpoints } {
   const events: ProgressEvent[] = [];
-  return { signal, checkpoints, log: silentLogger, events, progress: (stage, fraction, message) => events.push({ stage, fraction, message }) };
+  return {
+    signal,
+    checkpoints,
+    log: silentLogger,
+    events,
+    progress: (stage, fraction, message) => events.push({ stage, fraction, message }),
+  };
 }
 
 export function deps(

@@ -23,7 +23,11 @@ const result = (files: string): EpisodeResult => ({
 
 describe("fenced episode writes", () => {
   it("the stale worker's checkpoint and result land nowhere; the successor's stay", async () => {
-    const sub = await s.service.submitEpisode({ episode_profile: "solo_expert", episode_name: "Fence", script: [{ speaker: "Sam", text: "Hello." }] });
+    const sub = await s.service.submitEpisode({
+      episode_profile: "solo_expert",
+      episode_name: "Fence",
+      script: [{ speaker: "Sam", text: "Hello." }],
+    });
     const leases = new LeaseStore(s.db, { leaseMs: 100 });
     const episodes = new EpisodeStore(s.db);
     const stale = (await leases.claimNext("worker-a"))!;
@@ -43,7 +47,9 @@ describe("fenced episode writes", () => {
     const cp = await caught(() => episodes.checkpoints(sub.episode_id, staleFence).put("outline", { by: "a, late" }));
     expect(cp).toMatchObject({ kind: "canceled" });
     expect(cp.message).toMatch(/no longer holds job/);
-    expect((await caught(() => episodes.complete(sub.episode_id, result("run-a-1"), staleFence))).kind).toBe("canceled");
+    expect((await caught(() => episodes.complete(sub.episode_id, result("run-a-1"), staleFence))).kind).toBe(
+      "canceled",
+    );
 
     const ep = await episodes.load(sub.episode_id);
     expect(ep.files).toBe("run-b-2");

@@ -5,7 +5,9 @@ import { ROOT } from "../helpers/procs.js";
 
 describe("generate arguments", () => {
   it("an existing file is a file, http(s) is a URL, anything else is text", () => {
-    expect(classifySource("test/fixtures/page.md", ROOT)).toEqual({ file: path.join(ROOT, "test", "fixtures", "page.md") });
+    expect(classifySource("test/fixtures/page.md", ROOT)).toEqual({
+      file: path.join(ROOT, "test", "fixtures", "page.md"),
+    });
     expect(classifySource("https://example.org/a", ROOT)).toEqual({ url: "https://example.org/a" });
     expect(classifySource("HTTP://example.org", ROOT)).toEqual({ url: "HTTP://example.org" });
     expect(classifySource("test/fixtures/missing.md", ROOT)).toEqual({ text: "test/fixtures/missing.md" });
@@ -14,7 +16,20 @@ describe("generate arguments", () => {
   });
 
   it("reads options in both forms and refuses unknown ones", () => {
-    const a = parseGenerateArgs(["hello", "--profile", "solo_expert", "--name=My show", "--speakers", "duo", "--briefing", "be brief", "--language", "de", "--", "--not-a-flag"]);
+    const a = parseGenerateArgs([
+      "hello",
+      "--profile",
+      "solo_expert",
+      "--name=My show",
+      "--speakers",
+      "duo",
+      "--briefing",
+      "be brief",
+      "--language",
+      "de",
+      "--",
+      "--not-a-flag",
+    ]);
     const named = { profile: "solo_expert", name: "My show", speakers: "duo", briefing: "be brief", language: "de" };
     expect(a).toMatchObject(named);
     expect(a.sources).toEqual([{ text: "hello" }, { text: "--not-a-flag" }]);

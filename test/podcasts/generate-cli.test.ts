@@ -15,14 +15,28 @@ describe("podcast-mcp generate", () => {
     const dataDir = tmpDataDir();
     const host = await startDbHost({ dataDir, log: silentLogger });
     try {
-      const p = spawnCli(["generate", "Tides rise twice a day. The moon pulls the oceans. Sailors plan around them.", "--profile", "solo_expert", "--data-dir", dataDir], cleanEnv());
+      const p = spawnCli(
+        [
+          "generate",
+          "Tides rise twice a day. The moon pulls the oceans. Sailors plan around them.",
+          "--profile",
+          "solo_expert",
+          "--data-dir",
+          dataDir,
+        ],
+        cleanEnv(),
+      );
       const { code } = await p.exited;
       expect(code, p.stderr()).toBe(0);
       const mp3Path = p.stdout().trim();
       expect(existsSync(mp3Path)).toBe(true);
       const db = await connectFromConfig(loadConfig({}, { dataDir }));
       try {
-        const [rows] = await db.query<[{ name: string; origin: { kind: string; sources: { kind: string }[] } }[]]>("SELECT name, origin FROM episode").collect();
+        const [rows] = await db
+          .query<[{ name: string; origin: { kind: string; sources: { kind: string }[] } }[]]>(
+            "SELECT name, origin FROM episode",
+          )
+          .collect();
         expect(rows).toHaveLength(1);
         // No title given: the first words as written, marked as cut.
         expect(rows[0]!.name).toBe("Tides rise twice a day. The moon pulls…");
@@ -37,7 +51,10 @@ describe("podcast-mcp generate", () => {
 
   it("refuses a bad profile and empty input with exit 2 and nothing on stdout", async () => {
     const dataDir = tmpDataDir();
-    const bad = spawnCli(["generate", "Some words about the sea.", "--profile", "nope", "--data-dir", dataDir], cleanEnv());
+    const bad = spawnCli(
+      ["generate", "Some words about the sea.", "--profile", "nope", "--data-dir", dataDir],
+      cleanEnv(),
+    );
     expect((await bad.exited).code).toBe(2);
     expect(bad.stdout()).toBe("");
     expect(bad.stderr()).toContain('no episode profile named "nope"');

@@ -15,7 +15,9 @@ beforeAll(async () => {
   web = await startFakeServer((req, _body, res) => {
     if (req.url !== "/article") return false;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end("<html><head><title>Tides</title><script>var x = 1;</script></head><body><nav>Home | About</nav><h1>Tides</h1><p>The moon pulls the sea.</p></body></html>");
+    res.end(
+      "<html><head><title>Tides</title><script>var x = 1;</script></head><body><nav>Home | About</nav><h1>Tides</h1><p>The moon pulls the sea.</p></body></html>",
+    );
     return true;
   });
 });
@@ -36,7 +38,9 @@ describe("notebooks and sources", () => {
     writeFileSync(file, "Waves carry energy, not water.\n");
     const added = [
       await s.service.addSource(nb.id, { text: "Salt water freezes below zero degrees." }),
-      await s.service.addSource(nb.id, { text: "# Currents\n\nThe **Gulf Stream** warms [Europe](https://example.org)." }),
+      await s.service.addSource(nb.id, {
+        text: "# Currents\n\nThe **Gulf Stream** warms [Europe](https://example.org).",
+      }),
       await s.service.addSource(nb.id, { file }),
       await s.service.addSource(nb.id, { url: `${web.url}/article` }),
     ];
@@ -67,7 +71,14 @@ describe("notebooks and sources", () => {
 
   it("rejects hostile and malformed ids before any query", async () => {
     const before = await count(s.db, "source");
-    for (const id of ["../../etc/passwd", "notebook:x; DELETE notebook", "notebook:⟨x⟩", "source:abc", "", "notebook:"]) {
+    for (const id of [
+      "../../etc/passwd",
+      "notebook:x; DELETE notebook",
+      "notebook:⟨x⟩",
+      "source:abc",
+      "",
+      "notebook:",
+    ]) {
       const e = await caught(() => s.service.addSource(id, { text: "hello" }));
       expect(e, id).toMatchObject({ kind: "invalid_input", field: "notebook_id" });
       const g = await caught(() => s.service.getNotebook(id));
@@ -92,7 +103,11 @@ describe("notebooks and sources", () => {
     expect(bad).toMatchObject({ kind: "invalid_input" });
     expect(bad.message).toMatch(/^source\.file: /);
     const scheme = await caught(() => s.service.addSource(nb.id, { url: "file:///etc/passwd" }));
-    expect(scheme).toMatchObject({ kind: "invalid_input", field: "source.url", message: "source.url: must be an http(s) URL" });
+    expect(scheme).toMatchObject({
+      kind: "invalid_input",
+      field: "source.url",
+      message: "source.url: must be an http(s) URL",
+    });
     const noName = await caught(() => s.service.createNotebook({ name: " " }));
     expect(noName).toMatchObject({ kind: "invalid_input", field: "name" });
     expect((await s.service.getNotebook(nb.id)).sources).toEqual([]);

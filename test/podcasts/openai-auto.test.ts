@@ -30,7 +30,8 @@ describe("auto → OpenAI", () => {
     const sub = await s.service.submitEpisode({
       episode_profile: "tech_discussion",
       episode_name: "Compilers",
-      content: "A compiler turns source code into machine code. It parses, checks types, optimises and emits instructions.",
+      content:
+        "A compiler turns source code into machine code. It parses, checks types, optimises and emits instructions.",
     });
     const result = await createEpisodeRunner({ db: s.db, config: s.config, log: silentLogger }).run(sub.episode_id, {
       signal: new AbortController().signal,
@@ -41,7 +42,11 @@ describe("auto → OpenAI", () => {
     // 1 outline + one request per segment (4 in tech_discussion).
     expect(chat.bodies.length).toBe(5);
     expect(chat.bodies.every((b) => b.model === "gpt-4o-mini")).toBe(true);
-    const voices = new Set(server.requests.filter((r) => r.path.endsWith("/audio/speech")).map((r) => (JSON.parse(r.body) as { voice: string }).voice));
+    const voices = new Set(
+      server.requests
+        .filter((r) => r.path.endsWith("/audio/speech"))
+        .map((r) => (JSON.parse(r.body) as { voice: string }).voice),
+    );
     expect([...voices].sort()).toEqual(["nova", "onyx"]); // Sam: slt → nova, Alex: rms → onyx
     expect(speech.stats.synthesized).toBeGreaterThan(0);
 

@@ -15,7 +15,10 @@ it("sees another process's profile edit through the LIVE query, and its own at o
   const checkVoices = createVoiceCheck(s.config, createProviders(s.config, silentLogger));
   const other = new PodcastService({ db: s.db, queue: s.queue, config: s.config, log: silentLogger, checkVoices });
   const briefingOf = async () => {
-    const sub = await s.service.submitEpisode({ episode_profile: "solo_expert", script: [{ speaker: "Sam", text: "Hi." }] });
+    const sub = await s.service.submitEpisode({
+      episode_profile: "solo_expert",
+      script: [{ speaker: "Sam", text: "Hi." }],
+    });
     await s.service.cancelJob(sub.job_id);
     return (await s.service.getEpisode(sub.episode_id)).briefing;
   };

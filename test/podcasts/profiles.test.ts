@@ -17,7 +17,11 @@ describe("seed", () => {
     expect((await s.service.getSpeakerProfile("business_panel")).speakers).toHaveLength(3);
     expect((await s.service.getSpeakerProfile("solo_expert")).speakers).toHaveLength(1);
 
-    await s.service.saveEpisodeProfile({ ...SEED_EPISODE_PROFILES[0]!, num_segments: 7, description: "edited by the user" });
+    await s.service.saveEpisodeProfile({
+      ...SEED_EPISODE_PROFILES[0]!,
+      num_segments: 7,
+      description: "edited by the user",
+    });
     expect(await seedProfiles(s.db)).toBe(0);
     const after = await s.service.getEpisodeProfile("tech_discussion");
     expect(after.num_segments).toBe(7);
@@ -29,22 +33,49 @@ describe("seed", () => {
   it("maps the built-in voices to OpenAI voices only when auto resolves to OpenAI", () => {
     const p = SEED_SPEAKER_PROFILES[2]!;
     expect(voicesForRun(p, loadConfig({})).speakers.map((x) => x.voice_id)).toEqual(["rms", "slt", "awb"]);
-    expect(voicesForRun(p, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual(["onyx", "nova", "echo"]);
+    expect(voicesForRun(p, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual([
+      "onyx",
+      "nova",
+      "echo",
+    ]);
     const pinned = { ...p, tts_provider: "builtin" as const };
-    expect(voicesForRun(pinned, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual(["rms", "slt", "awb"]);
+    expect(voicesForRun(pinned, loadConfig({ OPENAI_API_KEY: "k" })).speakers.map((x) => x.voice_id)).toEqual([
+      "rms",
+      "slt",
+      "awb",
+    ]);
   });
 });
 
 describe("save and get", () => {
   it("saves a speaker profile (upsert by name) and an episode profile that uses it", async () => {
-    const saved = await s.service.saveSpeakerProfile({ name: "duo", tts_provider: "builtin", speakers: [speaker("Ann", "slt"), speaker("Bob", "rms")] });
+    const saved = await s.service.saveSpeakerProfile({
+      name: "duo",
+      tts_provider: "builtin",
+      speakers: [speaker("Ann", "slt"), speaker("Bob", "rms")],
+    });
     expect(saved.speakers.map((x) => x.name)).toEqual(["Ann", "Bob"]);
-    const again = await s.service.saveSpeakerProfile({ name: "duo", tts_provider: "builtin", speakers: [speaker("Ann", "awb")] });
+    const again = await s.service.saveSpeakerProfile({
+      name: "duo",
+      tts_provider: "builtin",
+      speakers: [speaker("Ann", "awb")],
+    });
     expect(again.speakers).toEqual([{ name: "Ann", voice_id: "awb", backstory: "b", personality: "p" }]);
     expect(again.created).toBe(saved.created);
 
-    const ep = await s.service.saveEpisodeProfile({ name: "duo_show", speaker_profile: "duo", num_segments: 3, language: "de-AT" });
-    expect(ep).toMatchObject({ name: "duo_show", speaker_profile: "duo", num_segments: 3, language: "de-AT", outline_provider: "auto" });
+    const ep = await s.service.saveEpisodeProfile({
+      name: "duo_show",
+      speaker_profile: "duo",
+      num_segments: 3,
+      language: "de-AT",
+    });
+    expect(ep).toMatchObject({
+      name: "duo_show",
+      speaker_profile: "duo",
+      num_segments: 3,
+      language: "de-AT",
+      outline_provider: "auto",
+    });
     expect(await s.service.getEpisodeProfile("duo_show")).toEqual(ep);
   });
 
@@ -58,11 +89,31 @@ describe("save and get", () => {
 describe("bad profiles: clear errors, nothing written", () => {
   const cases: [string, unknown, string][] = [
     ["no speakers", { name: "bad1", speakers: [] }, "speakers: must have 1 to 4 speakers (got 0)"],
-    ["five speakers", { name: "bad2", speakers: ["a", "b", "c", "d", "e"].map((n, i) => speaker(n, `v${i}`)) }, "speakers: must have 1 to 4 speakers (got 5)"],
-    ["names equal ignoring case", { name: "bad3", speakers: [speaker("Ann", "slt"), speaker("ann", "rms")] }, "speakers[1].name: must be unique ignoring case"],
-    ["one voice twice", { name: "bad4", speakers: [speaker("Ann", "slt"), speaker("Bob", "slt")] }, 'speakers[1].voice_id: must be unique ("slt"'],
-    ["unknown built-in voice", { name: "bad5", tts_provider: "builtin", speakers: [speaker("Ann", "slt"), speaker("Bob", "nova")] }, "speakers[1].voice_id"],
-    ["unknown provider", { name: "bad6", tts_provider: "acme", speakers: [speaker("Ann", "slt")] }, "tts_provider: must be one of auto, openai, elevenlabs, builtin"],
+    [
+      "five speakers",
+      { name: "bad2", speakers: ["a", "b", "c", "d", "e"].map((n, i) => speaker(n, `v${i}`)) },
+      "speakers: must have 1 to 4 speakers (got 5)",
+    ],
+    [
+      "names equal ignoring case",
+      { name: "bad3", speakers: [speaker("Ann", "slt"), speaker("ann", "rms")] },
+      "speakers[1].name: must be unique ignoring case",
+    ],
+    [
+      "one voice twice",
+      { name: "bad4", speakers: [speaker("Ann", "slt"), speaker("Bob", "slt")] },
+      'speakers[1].voice_id: must be unique ("slt"',
+    ],
+    [
+      "unknown built-in voice",
+      { name: "bad5", tts_provider: "builtin", speakers: [speaker("Ann", "slt"), speaker("Bob", "nova")] },
+      "speakers[1].voice_id",
+    ],
+    [
+      "unknown provider",
+      { name: "bad6", tts_provider: "acme", speakers: [speaker("Ann", "slt")] },
+      "tts_provider: must be one of auto, openai, elevenlabs, builtin",
+    ],
     ["hostile name", { name: "../x", speakers: [speaker("Ann", "slt")] }, "name: must be 1-64 letters"],
   ];
   for (const [what, input, message] of cases) {
@@ -80,7 +131,11 @@ describe("bad profiles: clear errors, nothing written", () => {
     const before = await count(s.db, "episode_profile");
     const base = { name: "bad_ep", speaker_profile: "tech_experts", num_segments: 4 };
     const seg = await caught(() => s.service.saveEpisodeProfile({ ...base, num_segments: 2 }));
-    expect(seg).toMatchObject({ kind: "invalid_input", field: "num_segments", message: "num_segments: must be a whole number from 3 to 20 (got 2)" });
+    expect(seg).toMatchObject({
+      kind: "invalid_input",
+      field: "num_segments",
+      message: "num_segments: must be a whole number from 3 to 20 (got 2)",
+    });
     const lang = await caught(() => s.service.saveEpisodeProfile({ ...base, language: "english please" }));
     expect(lang).toMatchObject({ kind: "invalid_input", field: "language" });
     const sp = await caught(() => s.service.saveEpisodeProfile({ ...base, speaker_profile: "ghosts" }));

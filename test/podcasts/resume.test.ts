@@ -21,7 +21,11 @@ const content = [
 describe("resume after a stop", () => {
   it("a run canceled during speech leaves checkpoints and cached clips; the next run reuses them", async () => {
     const providers = createProviders(s.config, silentLogger);
-    const prepared = await prepareEpisode(s.db, s.config, createVoiceCheck(s.config, providers), { episode_profile: "solo_expert", episode_name: "Bees", content });
+    const prepared = await prepareEpisode(s.db, s.config, createVoiceCheck(s.config, providers), {
+      episode_profile: "solo_expert",
+      episode_name: "Bees",
+      content,
+    });
     const id = String((await new EpisodeStore(s.db).create(prepared.episode)).id);
     const runner = createEpisodeRunner({ db: s.db, config: s.config, log: silentLogger, providers });
 
@@ -42,7 +46,10 @@ describe("resume after a stop", () => {
     expect(stages).toContain("speech");
     expect(stages).not.toContain("audio");
     const [[stopped]] = await s.db
-      .query<[{ checkpoints: { outline?: unknown; transcript?: unknown[] }; audio_file?: string }[]]>("SELECT * FROM type::record('episode', $id)", { id })
+      .query<[{ checkpoints: { outline?: unknown; transcript?: unknown[] }; audio_file?: string }[]]>(
+        "SELECT * FROM type::record('episode', $id)",
+        { id },
+      )
       .collect();
     // No job ran this (the CLI's path): the episode says so rather than claiming a job status.
     expect(await s.service.getEpisode(id)).toMatchObject({ status: "failed", error: CLI_UNFINISHED, job_id: null });
@@ -53,13 +60,26 @@ describe("resume after a stop", () => {
 
     // Mark the checkpointed transcript: if the next run used it, the marker is what gets spoken.
     const marked = "This sentence comes from the checkpoint.";
-    await s.db.query("UPDATE type::record('episode', $id) SET checkpoints.transcript[$last].text = $marked", { id, last: turns.length - 1, marked }).collect();
+    await s.db
+      .query("UPDATE type::record('episode', $id) SET checkpoints.transcript[$last].text = $marked", {
+        id,
+        last: turns.length - 1,
+        marked,
+      })
+      .collect();
     (turns[turns.length - 1] as { text: string }).text = marked;
 
-    const result = await runner.run(id, { signal: new AbortController().signal, log: silentLogger, progress: () => {} });
+    const result = await runner.run(id, {
+      signal: new AbortController().signal,
+      log: silentLogger,
+      progress: () => {},
+    });
     expect(result.duration).toBeGreaterThan(1);
     const [[done]] = await s.db
-      .query<[{ stats: { turns: number; synthesized: number; cached: number }; transcript: { text: string }[] }[]]>("SELECT * FROM type::record('episode', $id)", { id })
+      .query<[{ stats: { turns: number; synthesized: number; cached: number }; transcript: { text: string }[] }[]]>(
+        "SELECT * FROM type::record('episode', $id)",
+        { id },
+      )
       .collect();
     expect((await s.service.getEpisode(id)).status).toBe("completed");
     expect(done!.stats.turns).toBe(turns.length);

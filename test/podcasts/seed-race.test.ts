@@ -22,7 +22,9 @@ describe("seeding from two connections at once", () => {
       await migrate(a, podcastMigrations);
       for (let round = 0; round < 3; round++) {
         const created = await Promise.all([seedProfiles(a), seedProfiles(b)]);
-        expect(created[0]! + created[1]!).toBe(round < 2 ? SEED_EPISODE_PROFILES.length + SEED_SPEAKER_PROFILES.length : 0);
+        expect(created[0]! + created[1]!).toBe(
+          round < 2 ? SEED_EPISODE_PROFILES.length + SEED_SPEAKER_PROFILES.length : 0,
+        );
         if (round === 0) await a.query("DELETE episode_profile; DELETE speaker_profile").collect();
       }
       expect(await count(a, "episode_profile")).toBe(SEED_EPISODE_PROFILES.length);

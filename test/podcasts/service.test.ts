@@ -26,19 +26,37 @@ async function nothingWritten(fn: () => Promise<unknown>) {
 
 describe("submitEpisode checks everything first and writes nothing on failure", () => {
   it("unknown episode profile, unknown speaker profile", async () => {
-    const a = await nothingWritten(() => s.service.submitEpisode({ episode_profile: "nope", episode_name: "x", content: "Some text." }));
+    const a = await nothingWritten(() =>
+      s.service.submitEpisode({ episode_profile: "nope", episode_name: "x", content: "Some text." }),
+    );
     expect(a).toMatchObject({ kind: "invalid_input", field: "episode_profile" });
     expect(a.message).toContain("tech_discussion");
-    const b = await nothingWritten(() => s.service.submitEpisode({ episode_profile: "tech_discussion", speaker_profile: "ghosts", episode_name: "x", content: "Some text." }));
+    const b = await nothingWritten(() =>
+      s.service.submitEpisode({
+        episode_profile: "tech_discussion",
+        speaker_profile: "ghosts",
+        episode_name: "x",
+        content: "Some text.",
+      }),
+    );
     expect(b).toMatchObject({ kind: "invalid_input", field: "speaker_profile" });
   });
 
   it("a voice that does not exist for its provider fails at submission", async () => {
-    await s.service.saveSpeakerProfile({ name: "later_broken", tts_provider: "builtin", speakers: [{ name: "Ann", voice_id: "slt" }] });
+    await s.service.saveSpeakerProfile({
+      name: "later_broken",
+      tts_provider: "builtin",
+      speakers: [{ name: "Ann", voice_id: "slt" }],
+    });
     // Simulate a profile that was valid once (or written around the service): the voice is gone now.
     await s.db.query("UPDATE speaker_profile:later_broken SET speakers[0].voice_id = 'kal_missing'").collect();
     const e = await nothingWritten(() =>
-      s.service.submitEpisode({ episode_profile: "solo_expert", speaker_profile: "later_broken", episode_name: "x", content: "Some text." }),
+      s.service.submitEpisode({
+        episode_profile: "solo_expert",
+        speaker_profile: "later_broken",
+        episode_name: "x",
+        content: "Some text.",
+      }),
     );
     expect(e).toMatchObject({ kind: "invalid_input", field: "speakers[0].voice_id" });
     expect(e.message).toContain("kal_missing");
@@ -46,18 +64,33 @@ describe("submitEpisode checks everything first and writes nothing on failure", 
 
   it("content: none, two kinds, empty, over the limit; script: unknown speaker", async () => {
     const base = { episode_profile: "tech_discussion", episode_name: "x" };
-    expect((await nothingWritten(() => s.service.submitEpisode(base))).message).toContain("give exactly one of content, notebook_id, sources or script (got none)");
-    expect((await nothingWritten(() => s.service.submitEpisode({ ...base, content: "a", script }))).message).toContain("(got content, script)");
-    expect(await nothingWritten(() => s.service.submitEpisode({ ...base, content: " \n " }))).toMatchObject({ kind: "invalid_input", message: "content: must not be empty" });
-    const big = await nothingWritten(() => s.service.submitEpisode({ ...base, content: "x".repeat(MAX_CONTENT_CHARS + 1) }));
+    expect((await nothingWritten(() => s.service.submitEpisode(base))).message).toContain(
+      "give exactly one of content, notebook_id, sources or script (got none)",
+    );
+    expect((await nothingWritten(() => s.service.submitEpisode({ ...base, content: "a", script }))).message).toContain(
+      "(got content, script)",
+    );
+    expect(await nothingWritten(() => s.service.submitEpisode({ ...base, content: " \n " }))).toMatchObject({
+      kind: "invalid_input",
+      message: "content: must not be empty",
+    });
+    const big = await nothingWritten(() =>
+      s.service.submitEpisode({ ...base, content: "x".repeat(MAX_CONTENT_CHARS + 1) }),
+    );
     expect(big.message).toBe(`content: must be at most ${MAX_CONTENT_CHARS} characters (got ${MAX_CONTENT_CHARS + 1})`);
-    const who = await nothingWritten(() => s.service.submitEpisode({ ...base, script: [...script, { speaker: "Mallory", text: "hi" }] }));
+    const who = await nothingWritten(() =>
+      s.service.submitEpisode({ ...base, script: [...script, { speaker: "Mallory", text: "hi" }] }),
+    );
     expect(who).toMatchObject({ kind: "invalid_input", field: "script[3].speaker" });
     expect(who.message).toContain("Alex, Sam");
-    const badSource = await nothingWritten(() => s.service.submitEpisode({ ...base, sources: [{ text: "fine" }, { file: "/nonexistent/notes.md" }] }));
+    const badSource = await nothingWritten(() =>
+      s.service.submitEpisode({ ...base, sources: [{ text: "fine" }, { file: "/nonexistent/notes.md" }] }),
+    );
     expect(badSource.kind).toBe("invalid_input");
     expect(badSource.field).toMatch(/^sources\[1\]\.file/);
-    const hostile = await nothingWritten(() => s.service.submitEpisode({ ...base, notebook_id: "notebook:x; DELETE episode" }));
+    const hostile = await nothingWritten(() =>
+      s.service.submitEpisode({ ...base, notebook_id: "notebook:x; DELETE episode" }),
+    );
     expect(hostile).toMatchObject({ kind: "invalid_input", field: "notebook_id" });
   });
 });
@@ -81,15 +114,23 @@ describe("episode lifecycle through the queue", () => {
     expect(again.episode_id).toBe(sub.episode_id);
 
     // Editing the profile now does not change the episode: it keeps its copy.
-    await s.service.saveSpeakerProfile({ name: "tech_experts", tts_provider: "builtin", speakers: [{ name: "Zed", voice_id: "awb" }] });
+    await s.service.saveSpeakerProfile({
+      name: "tech_experts",
+      tts_provider: "builtin",
+      speakers: [{ name: "Zed", voice_id: "awb" }],
+    });
 
     const worker = new Worker({ db: s.db, registry: s.handlers, concurrency: 1, pollMs: 200, log: silentLogger });
     await worker.start();
     try {
-      const done = await waitFor(async () => {
-        const j = await s.service.jobStatus(again.job_id);
-        return j.status === "completed" || j.status === "failed" ? j : undefined;
-      }, 90_000, 200);
+      const done = await waitFor(
+        async () => {
+          const j = await s.service.jobStatus(again.job_id);
+          return j.status === "completed" || j.status === "failed" ? j : undefined;
+        },
+        90_000,
+        200,
+      );
       expect(done.error_message).toBeNull();
       expect(done).toMatchObject({ status: "completed", episode_id: sub.episode_id });
       const ep = await s.service.getEpisode(sub.episode_id);
@@ -98,7 +139,9 @@ describe("episode lifecycle through the queue", () => {
       expect(ep.transcript!.map((t) => (t as { speaker: string }).speaker)).toEqual(["Alex", "Sam", "Alex"]);
       expect(ep.duration).toBeGreaterThan(2);
       expect(ep.checkpoints).toEqual(expect.arrayContaining(["outline", "transcript"]));
-      expect((await s.service.episodeFile(sub.episode_id, "vtt")).key).toMatch(/^episodes\/\w+\/run-\w+-1\/transcript\.vtt$/);
+      expect((await s.service.episodeFile(sub.episode_id, "vtt")).key).toMatch(
+        /^episodes\/\w+\/run-\w+-1\/transcript\.vtt$/,
+      );
       expect((await s.service.readEpisodeFile(sub.episode_id, "vtt")).toString("utf8")).toMatch(/^WEBVTT/);
       const listed = await s.service.listEpisodes({ status: "completed" });
       expect(listed.map((e) => e.id)).toContain(sub.episode_id);
@@ -126,10 +169,19 @@ describe("episode lifecycle through the queue", () => {
   });
 
   it("a running job: conflict while its lease is live, put back once its worker is gone", async () => {
-    const sub = await s.service.submitEpisode({ episode_profile: "solo_expert", episode_name: "Orphan", script: [{ speaker: "Sam", text: "Hello." }] });
+    const sub = await s.service.submitEpisode({
+      episode_profile: "solo_expert",
+      episode_name: "Orphan",
+      script: [{ speaker: "Sam", text: "Hello." }],
+    });
     const job = sub.job_id.replace("command:", "");
     // What a worker's claim leaves on the job (queue fields), with a lease that is still valid...
-    await s.db.query("UPDATE type::record('command', $job) SET status = 'running', lease_owner = 'w1', lease_until = time::now() + 1m", { job }).collect();
+    await s.db
+      .query(
+        "UPDATE type::record('command', $job) SET status = 'running', lease_owner = 'w1', lease_until = time::now() + 1m",
+        { job },
+      )
+      .collect();
     const live = await caught(() => s.service.retryEpisode(sub.episode_id));
     expect(live).toMatchObject({ kind: "conflict" });
     expect(live.message).toContain("is running");

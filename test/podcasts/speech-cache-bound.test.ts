@@ -17,7 +17,9 @@ it("evicts the least recently used clips once over the limit, and keeps what was
   const dir = tmpDataDir();
   const clipBytes = 40_000; // 10,000 float samples
   const cache = createSpeechCache(s.db, createDataDirStore(dir), silentLogger, { maxBytes: 5 * clipBytes });
-  const keys = Array.from({ length: 8 }, (_, i) => speechCacheKey("builtin", "flite", "slt", undefined, `Line ${i}.`, "en"));
+  const keys = Array.from({ length: 8 }, (_, i) =>
+    speechCacheKey("builtin", "flite", "slt", undefined, `Line ${i}.`, "en"),
+  );
   const samples = new Float32Array(clipBytes / 4).fill(0.25);
   for (const key of keys) {
     await cache.put(key, { samples, sampleRate: 16_000 });

@@ -37,7 +37,10 @@ afterAll(async () => {
 
 describe("separate writer and speech endpoints", () => {
   it("writes on one server and speaks on the other in one episode, with each endpoint's model", async () => {
-    const sub = await s.service.submitEpisode({ episode_profile: "tech_discussion", content: "Lighthouses warn ships. Each has its own flash pattern." });
+    const sub = await s.service.submitEpisode({
+      episode_profile: "tech_discussion",
+      content: "Lighthouses warn ships. Each has its own flash pattern.",
+    });
     const result = await createEpisodeRunner({ db: s.db, config: s.config, log: silentLogger }).run(sub.episode_id, {
       signal: new AbortController().signal,
       log: silentLogger,

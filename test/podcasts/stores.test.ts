@@ -71,7 +71,11 @@ describe("live updates", () => {
     const stopList = await s.service.watchEpisodeList(() => listChanges++);
     const stopJobs = await s.service.watchJobs((j) => jobs.push(j));
     try {
-      const sub = await s.service.submitEpisode({ episode_profile: "solo_expert", episode_name: "Live", script: [{ speaker: "Sam", text: "Hi." }] });
+      const sub = await s.service.submitEpisode({
+        episode_profile: "solo_expert",
+        episode_name: "Live",
+        script: [{ speaker: "Sam", text: "Hi." }],
+      });
       await s.service.cancelJob(sub.job_id);
       await s.service.deleteEpisode(sub.episode_id);
       await waitFor(() => listChanges >= 2 && jobs.some((j) => j.status === "canceled"), 5_000);
@@ -85,7 +89,11 @@ describe("live updates", () => {
 
 describe("waiting on a job", () => {
   it("returns when the status changes, or after the wait with the status unchanged", async () => {
-    const sub = await s.service.submitEpisode({ episode_profile: "solo_expert", episode_name: "Wait", script: [{ speaker: "Sam", text: "Hello." }] });
+    const sub = await s.service.submitEpisode({
+      episode_profile: "solo_expert",
+      episode_name: "Wait",
+      script: [{ speaker: "Sam", text: "Hello." }],
+    });
     const now = await s.service.jobStatus(sub.job_id);
     const t0 = Date.now();
     const unchanged = await s.service.waitForJobChange(sub.job_id, now, 300, new AbortController().signal, () => {});
@@ -96,11 +104,16 @@ describe("waiting on a job", () => {
     // Awaited below: a cancel still reading after the test ended hit the closed database (the
     // suite's intermittent "You must be connected" unhandled rejection).
     const canceling = new Promise((r) => setTimeout(r, 100)).then(() => s.service.cancelJob(sub.job_id));
-    const changed = await s.service.waitForJobChange(sub.job_id, now, 10_000, new AbortController().signal, (x) => events.push(x.status));
+    const changed = await s.service.waitForJobChange(sub.job_id, now, 10_000, new AbortController().signal, (x) =>
+      events.push(x.status),
+    );
     await canceling;
     expect(changed).toMatchObject({ status: "canceled", episode_id: sub.episode_id });
     expect(events).toContain("canceled");
     expect(Date.now() - t0).toBeLessThan(5_000);
-    expect((await caught(() => s.service.waitForJobChange("command:x;y", now, 10, new AbortController().signal, () => {}))).kind).toBe("invalid_input");
+    expect(
+      (await caught(() => s.service.waitForJobChange("command:x;y", now, 10, new AbortController().signal, () => {})))
+        .kind,
+    ).toBe("invalid_input");
   });
 });

@@ -36,7 +36,10 @@ export async function setup(dataDir: string, url = "mem://", env: Record<string,
   const checkVoices = createVoiceCheck(config, createProviders(config, silentLogger));
   const service = new PodcastService({ db, queue, config, log: silentLogger, checkVoices });
   await service.init();
-  const handlers = new HandlerRegistry().register(generatePodcastCommand, generatePodcastHandler({ db, config, log: silentLogger }));
+  const handlers = new HandlerRegistry().register(
+    generatePodcastCommand,
+    generatePodcastHandler({ db, config, log: silentLogger }),
+  );
   return { db, config, registry, handlers, queue, service };
 }
 
@@ -54,12 +57,16 @@ export function useSetup(assign: (s: Setup) => void): void {
 }
 
 export async function count(db: Db, table: string): Promise<number> {
-  const [rows] = await db.query<[{ n: number }[]]>("SELECT count() AS n FROM type::table($t) GROUP ALL", { t: table }).collect();
+  const [rows] = await db
+    .query<[{ n: number }[]]>("SELECT count() AS n FROM type::table($t) GROUP ALL", { t: table })
+    .collect();
   return rows?.[0]?.n ?? 0;
 }
 
 /** Runs `fn` and returns the AppError it threw (fails the test if it did not throw). */
-export async function caught(fn: () => Promise<unknown>): Promise<{ kind: string; message: string; field: string | undefined }> {
+export async function caught(
+  fn: () => Promise<unknown>,
+): Promise<{ kind: string; message: string; field: string | undefined }> {
   try {
     await fn();
   } catch (err) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { jobRecordId } from "../../src/core/ids.js";
 import type { Db } from "../../src/db/index.js";
 import { AppError } from "../../src/errors.js";
-import { LeaseStore, Queue, type Lease } from "../../src/queue/index.js";
+import { LeaseStore, type Queue, type Lease } from "../../src/queue/index.js";
 import { countRows, useQueueDb } from "./db.js";
 
 let db: Db;
@@ -124,7 +124,12 @@ describe("claim of several jobs in one statement", () => {
     expect((bad as AppError).field).toBe("args.ms");
     const keyed = await queue.submitMany("noop", [{}], { idempotencyKey: "k" } as never).catch((e: unknown) => e);
     expect((keyed as AppError).field).toBe("idempotency_key");
-    const many = await queue.submitMany("noop", Array.from({ length: 1_001 }, () => ({}))).catch((e: unknown) => e);
+    const many = await queue
+      .submitMany(
+        "noop",
+        Array.from({ length: 1_001 }, () => ({})),
+      )
+      .catch((e: unknown) => e);
     expect((many as AppError).kind).toBe("invalid_input");
     expect(await countRows(db, "command")).toBe(3);
   });
@@ -134,7 +139,10 @@ describe("complete and claim in one round trip", () => {
   it("completes the jobs given, claims the next ones in order, and the progress reads done", async () => {
     await clearQueue();
     const s = store();
-    const jobs = await queue.submitMany("noop", Array.from({ length: 5 }, (_, i) => ({ i })));
+    const jobs = await queue.submitMany(
+      "noop",
+      Array.from({ length: 5 }, (_, i) => ({ i })),
+    );
     const first = await s.claim("w", { max: 2 });
     expect(ids(first)).toEqual(jobs.slice(0, 2));
     await s.progress(first[0]!, { fraction: 0.9, stage: "assembling audio", message: "almost" });
@@ -175,7 +183,10 @@ describe("racing claimers", () => {
   it("batch claims and complete-and-claims from four claimers at once never take one job twice", async () => {
     await clearQueue();
     const N = 120;
-    await queue.submitMany("noop", Array.from({ length: N }, () => ({})));
+    await queue.submitMany(
+      "noop",
+      Array.from({ length: N }, () => ({})),
+    );
     const taken: string[] = [];
     const claimer = async (owner: string) => {
       const s = store();

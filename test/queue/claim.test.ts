@@ -3,7 +3,7 @@
 // worker whose lease was taken over.
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/index.js";
-import { CLAIM_CANDIDATES_SQL, LeaseStore, Queue } from "../../src/queue/index.js";
+import { CLAIM_CANDIDATES_SQL, LeaseStore, type Queue } from "../../src/queue/index.js";
 import { waitFor } from "../helpers/procs.js";
 import { useQueueDb } from "./db.js";
 
@@ -54,7 +54,9 @@ describe("claim plan and cost", () => {
            max_attempts: 3, priority: 0, n: $i, run_after: time::now(), result: { ok: true } }; }`,
       )
       .collect();
-    const [[count]] = await db.query<[[{ c: number }]]>("SELECT count() AS c FROM command WHERE status = 'completed' GROUP ALL").collect();
+    const [[count]] = await db
+      .query<[[{ c: number }]]>("SELECT count() AS c FROM command WHERE status = 'completed' GROUP ALL")
+      .collect();
     expect(count!.c).toBeGreaterThanOrEqual(20_000);
     const full = await claimMedianMs(25);
     // A whole-table sort was measured at ~246 ms for 20,000 rows; an index scan stays ~1 ms.
@@ -101,7 +103,11 @@ describe("claim order and fencing", () => {
   it("higher priority first, then oldest; future run_after waits", async () => {
     await clearPending();
     const store = new LeaseStore(db, { leaseMs: 60_000 });
-    const later = await queue.submit("noop", { k: "later" }, { runAfter: new Date(Date.now() + 60_000), priority: 100 });
+    const later = await queue.submit(
+      "noop",
+      { k: "later" },
+      { runAfter: new Date(Date.now() + 60_000), priority: 100 },
+    );
     const old = await queue.submit("noop", { k: "old" });
     const young = await queue.submit("noop", { k: "young" });
     const urgent = await queue.submit("noop", { k: "urgent" }, { priority: 5 });
@@ -122,7 +128,9 @@ describe("claim order and fencing", () => {
     const second = (await a.claimNext("worker-b"))!;
     expect(second).toMatchObject({ jobId: job_id, attempt: 2 });
     expect(await a.complete(first, { stale: true })).toBe(false);
-    expect(await a.fail(first, "provider_permanent", "stale", { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 })).toBe("lost");
+    expect(await a.fail(first, "provider_permanent", "stale", { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 })).toBe(
+      "lost",
+    );
     expect((await a.heartbeat(first)).held).toBe(false);
     expect(await a.complete(second, { fresh: true })).toBe(true);
     expect(((await queue.requeue(job_id).catch((e: Error) => e)) as Error).message).toMatch(/is completed/);

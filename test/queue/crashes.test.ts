@@ -4,7 +4,7 @@
 // at MAX_CRASHES it is failed for good, saying why.
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/index.js";
-import { LeaseStore, MAX_CRASHES, Queue } from "../../src/queue/index.js";
+import { LeaseStore, MAX_CRASHES, type Queue } from "../../src/queue/index.js";
 import { useQueueDb } from "./db.js";
 
 let db: Db;
@@ -58,7 +58,9 @@ describe("hand-back after a worker died", () => {
     }
     const s = await queue.status(job_id);
     expect(s.status).toBe("failed");
-    expect(s.error_message).toBe(`its worker died ${MAX_CRASHES} times while running it (last: signal SIGSEGV); it is not tried again`);
+    expect(s.error_message).toBe(
+      `its worker died ${MAX_CRASHES} times while running it (last: signal SIGSEGV); it is not tried again`,
+    );
     expect(await store.claimNext("w9", { alone: true })).toBeUndefined();
   });
 

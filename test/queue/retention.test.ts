@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/index.js";
 import { silentLogger } from "../../src/log.js";
 import { statusOf } from "../../src/podcasts/episode-store.js";
-import { LeaseStore, Queue, Retention, queueMigrations } from "../../src/queue/index.js";
+import { LeaseStore, type Queue, Retention, queueMigrations } from "../../src/queue/index.js";
 import { testHandlers } from "../../src/testing/commands.js";
 import { HandlerRegistry } from "../../src/worker/handlers.js";
 import { Worker } from "../../src/worker/worker.js";

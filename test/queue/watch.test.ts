@@ -1,7 +1,7 @@
 // Queue.watch filters in the database: a watch of one job hears only that job, a watch of one
 // command's jobs only those; a watch of all hears every job.
 import { describe, expect, it } from "vitest";
-import { LeaseStore, Queue } from "../../src/queue/index.js";
+import { LeaseStore, type Queue } from "../../src/queue/index.js";
 import { waitFor } from "../helpers/procs.js";
 import { useQueueDb } from "./db.js";
 

@@ -5,7 +5,14 @@ import { audioElsewhere, MAX_AUDIO_BLOB_BYTES } from "../../src/resources/episod
 
 it("points to large audio by every way there is to get it", () => {
   const uri = new URL("podcast://episodes/episode:abc123/audio");
-  const file = { key: "episodes/abc123/run-a-1/audio.mp3", info: { size: 8 * 1024 * 1024, etag: '"x"', lastModified: new Date() }, localPath: undefined, open: async () => { throw new Error("not read"); } };
+  const file = {
+    key: "episodes/abc123/run-a-1/audio.mp3",
+    info: { size: 8 * 1024 * 1024, etag: '"x"', lastModified: new Date() },
+    localPath: undefined,
+    open: async () => {
+      throw new Error("not read");
+    },
+  };
   const places = ["http://127.0.0.1:3333/episodes/abc123/audio.mp3", "/data/episodes/abc123/run-a-1/audio.mp3"];
   const big = audioElsewhere(uri, file, places).contents[0] as { mimeType: string; text: string };
   expect(big.mimeType).toBe("text/plain");

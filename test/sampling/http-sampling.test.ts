@@ -33,7 +33,10 @@ it("a 2025-era HTTP session that declared sampling writes the script", async () 
   });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
   const sub = structured<{ job_id: string; episode_id: string }>(
-    await client.callTool({ name: "generate_podcast", arguments: { episode_profile: "solo_expert", content: "Bees dance." } }),
+    await client.callTool({
+      name: "generate_podcast",
+      arguments: { episode_profile: "solo_expert", content: "Bees dance." },
+    }),
   );
   const job = await finished(client, sub.job_id);
   expect(job.status).toBe("completed");

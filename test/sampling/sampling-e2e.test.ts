@@ -122,7 +122,10 @@ it("does not count on sampling from a 2026-07-28 client, which has no server-to-
   clients.push(m);
   expect(m.client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
   const sub = structured<{ job_id: string; message: string }>(
-    await m.client.callTool({ name: "generate_podcast", arguments: { episode_profile: "solo_expert", content: CONTENT } }),
+    await m.client.callTool({
+      name: "generate_podcast",
+      arguments: { episode_profile: "solo_expert", content: CONTENT },
+    }),
   );
   expect(sub.message).toMatch(/this session did not declare sampling, so the built-in writer/);
   const job = await finished(m.client, sub.job_id);

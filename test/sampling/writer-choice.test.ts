@@ -34,9 +34,11 @@ const profile = (
 describe("auto", () => {
   it("is a configured LLM first, then the client's model when it can be asked, else the built-in writer", () => {
     expect(resolveLlmProvider("auto", withKey, { clientSampling: true })).toBe("openai");
-    expect(resolveLlmProvider("auto", { llm: { apiKey: undefined, baseUrl: "http://127.0.0.1:11434/v1", model: undefined } })).toBe(
-      "openai",
-    );
+    expect(
+      resolveLlmProvider("auto", {
+        llm: { apiKey: undefined, baseUrl: "http://127.0.0.1:11434/v1", model: undefined },
+      }),
+    ).toBe("openai");
     expect(resolveLlmProvider("auto", noKey, { clientSampling: true })).toBe("client");
     expect(resolveLlmProvider("auto", noKey, { clientSampling: false })).toBe("builtin");
     expect(resolveLlmProvider("auto", noKey)).toBe("builtin");

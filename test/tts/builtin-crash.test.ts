@@ -56,20 +56,27 @@ const isAlive = (pid: number) => {
     return false;
   }
 };
-const crashWarnings = () => lines.map((l) => JSON.parse(l) as { msg: string; signal?: string }).filter((l) => /engine crashed/.test(l.msg));
+const crashWarnings = () =>
+  lines.map((l) => JSON.parse(l) as { msg: string; signal?: string }).filter((l) => /engine crashed/.test(l.msg));
 
 describe("a crash of the built-in voice is contained", () => {
-  it("a turn that crashes the engine twice fails with a readable, permanent error; this process lives on", { timeout: 120_000 }, async () => {
+  it("a turn that crashes the engine twice fails with a readable, permanent error; this process lives on", {
+    timeout: 120_000,
+  }, async () => {
     const ok = await engine.synthesize(req("Before the crash."), live());
     expect(ok.samples.length).toBeGreaterThan(0);
     const compiledBefore = fliteCompileCount();
     lines.length = 0;
 
-    const err = await engine.synthesize(req(`This turn says ${MARKER} and brings the engine down.`), live()).catch((e: unknown) => e);
+    const err = await engine
+      .synthesize(req(`This turn says ${MARKER} and brings the engine down.`), live())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     // Permanent: the same text crashed two fresh engines, a job retry would crash a third.
     expect(err).toMatchObject({ kind: "provider_permanent" });
-    expect((err as Error).message).toMatch(/built-in voice slt: the speech engine crashed \(SIGSEGV\) on this turn twice/);
+    expect((err as Error).message).toMatch(
+      /built-in voice slt: the speech engine crashed \(SIGSEGV\) on this turn twice/,
+    );
     // Tried once more in a fresh engine, after a warning naming the signal.
     expect(crashWarnings()).toHaveLength(1);
     expect(crashWarnings()[0]!.signal).toBe("SIGSEGV");
@@ -123,7 +130,9 @@ describe("a crash of the built-in voice is contained", () => {
     expect(rms(next)).toBeGreaterThan(0.01);
   });
 
-  it("an idle host is stopped after the idle time; the next synthesis starts another", { timeout: 120_000 }, async () => {
+  it("an idle host is stopped after the idle time; the next synthesis starts another", {
+    timeout: 120_000,
+  }, async () => {
     const pool = new SpeechHostPool({ size: 1, idleMs: 300 });
     const speakOnce = async () => {
       const dir = await makeSpeechDir();
@@ -145,16 +154,24 @@ describe("a crash of the built-in voice is contained", () => {
     expect(pool.pids()).toEqual([]);
   });
 
-  it("a process that used the voice exits when its work is done, with nothing from the host on its stdout", { timeout: 120_000 }, async () => {
+  it("a process that used the voice exits when its work is done, with nothing from the host on its stdout", {
+    timeout: 120_000,
+  }, async () => {
     // If an idle host kept the caller alive, this would take the 30 s idle time; if the host
     // wrote to fd 1, an MCP server on stdio would send garbage to its client.
     const script = [
       `const { BuiltinTtsEngine } = await import(${JSON.stringify(path.join(ROOT, "dist/providers/tts/builtin.js"))});`,
       `const { silentLogger } = await import(${JSON.stringify(path.join(ROOT, "dist/log.js"))});`,
       "const pcm = await new BuiltinTtsEngine(silentLogger).synthesize({ text: 'Done and dusted.', voice: 'rms', model: '', language: 'en' }, new AbortController().signal);",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the child's own template literal
       "process.stderr.write(`samples ${pcm.samples.length}\\n`);",
     ].join("\n");
-    const child = track(spawn(process.execPath, ["--input-type=module", "-e", script], { env: cleanEnv({ TMPDIR: tmpRoot }), stdio: ["ignore", "pipe", "pipe"] }));
+    const child = track(
+      spawn(process.execPath, ["--input-type=module", "-e", script], {
+        env: cleanEnv({ TMPDIR: tmpRoot }),
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     let out = "";
     let err = "";
     child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -180,7 +197,11 @@ describe("a crash of the built-in voice is contained", () => {
     fs.mkdirSync(path.join(root, "something-else-1"));
     expect(await sweepOrphans(root)).toBe(1);
     expect(fs.readdirSync(root).sort()).toEqual(
-      [`podcast-mcp-flite-${process.pid}-abc123`, `podcast-mcp-flite-${process.ppid}-abc123`, "something-else-1"].sort(),
+      [
+        `podcast-mcp-flite-${process.pid}-abc123`,
+        `podcast-mcp-flite-${process.ppid}-abc123`,
+        "something-else-1",
+      ].sort(),
     );
     fs.rmSync(root, { recursive: true, force: true });
   });

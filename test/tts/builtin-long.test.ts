@@ -16,7 +16,8 @@ const PROSE = [
   "The short answer is that nothing already spoken is paid for twice; the long answer takes a while.",
   "Leases expire, attempts are counted, and a poisoned job must not take its neighbours down with it.",
 ].join(" ");
-const UNPUNCTUATED = "welcome back to the show today we look at how a notebook of scattered ideas becomes a conversation worth hearing";
+const UNPUNCTUATED =
+  "welcome back to the show today we look at how a notebook of scattered ideas becomes a conversation worth hearing";
 const SYSTEM_FILE = [
   "root:x:0:0:root:/root:/bin/bash",
   "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin",
@@ -77,7 +78,9 @@ describe(`built-in voices speak long turns (Node ${process.versions.node})`, () 
     }
   });
 
-  it("1,440 characters without punctuation; the joins between utterances fall on silence", { timeout: 300_000 }, async () => {
+  it("1,440 characters without punctuation; the joins between utterances fall on silence", {
+    timeout: 300_000,
+  }, async () => {
     const text = repeatTo(UNPUNCTUATED, 1440);
     const whole = await say(text, "slt");
     expectSpeech(whole, "slt", text);

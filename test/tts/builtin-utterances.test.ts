@@ -1,7 +1,12 @@
 // How a turn is cut into the utterances Flite is given: bounded, nothing lost, cut at the best
 // boundary available (sentence, then clause, then word, then inside an over-long "word").
 import { describe, expect, it } from "vitest";
-import { fliteInputFile, MAX_UTTERANCE_CHARS, normalizeSpace, utterances } from "../../src/providers/tts/builtin/utterances.js";
+import {
+  fliteInputFile,
+  MAX_UTTERANCE_CHARS,
+  normalizeSpace,
+  utterances,
+} from "../../src/providers/tts/builtin/utterances.js";
 
 const SENTENCE = "Welcome back to the show, where a notebook of scattered ideas becomes a conversation worth hearing.";
 const repeat = (s: string, chars: number) => {
@@ -52,7 +57,10 @@ describe("utterances for Flite", () => {
   });
 
   it("cuts system-file lines, and a 4,000-character token with no space at all", () => {
-    const passwd = Array.from({ length: 11 }, (_, i) => `user${i}:x:${1000 + i}:${1000 + i}:User ${i}:/home/user${i}:/bin/bash`).join("\n");
+    const passwd = Array.from(
+      { length: 11 },
+      (_, i) => `user${i}:x:${1000 + i}:${1000 + i}:User ${i}:/home/user${i}:/bin/bash`,
+    ).join("\n");
     expectLossless(passwd, utterances(passwd));
     const blob = "aB3xZ9qL".repeat(500);
     const pieces = utterances(blob);

@@ -8,10 +8,17 @@ import { BuiltinTtsEngine, fliteCompileCount, stopSpeechHosts } from "../../src/
 import type { Pcm, SpeechRequest } from "../../src/core/model.js";
 import { medianPitchHz, rms } from "./pitch.js";
 
-const TEXT = "Welcome back to the show. Today we look at how a notebook of scattered ideas becomes a conversation worth hearing.";
+const TEXT =
+  "Welcome back to the show. Today we look at how a notebook of scattered ideas becomes a conversation worth hearing.";
 const WORDS = TEXT.split(/\s+/).length; // 21
 const live = () => new AbortController().signal;
-const req = (voice: string, extra: Partial<SpeechRequest> = {}): SpeechRequest => ({ text: TEXT, voice, model: "flite", language: "en", ...extra });
+const req = (voice: string, extra: Partial<SpeechRequest> = {}): SpeechRequest => ({
+  text: TEXT,
+  voice,
+  model: "flite",
+  language: "en",
+  ...extra,
+});
 const seconds = (p: Pcm) => p.samples.length / p.sampleRate;
 
 afterAll(() => stopSpeechHosts());
@@ -66,8 +73,15 @@ describe("built-in Flite voices", () => {
     const before = process.memoryUsage().rss;
     const long = "Welcome to the show. Today we talk about how podcasts are made from notebooks, and why it matters.";
     const steps: Array<[string, number, string]> = [
-      ["slt", 1, long], ["rms", 1, long], ["awb", 1, long], ["kal16", 1, long], ["kal", 1, long], ["slt", 1, long],
-      ["slt", 0.5, "Welcome to the show."], ["slt", 2, "Welcome to the show."], ["rms", 1, "And goodbye."],
+      ["slt", 1, long],
+      ["rms", 1, long],
+      ["awb", 1, long],
+      ["kal16", 1, long],
+      ["kal", 1, long],
+      ["slt", 1, long],
+      ["slt", 0.5, "Welcome to the show."],
+      ["slt", 2, "Welcome to the show."],
+      ["rms", 1, "And goodbye."],
     ];
     for (const [voice, speed, text] of steps) {
       const p = await engine.synthesize(req(voice, { text, settings: { speed } }), live());
@@ -77,7 +91,10 @@ describe("built-in Flite voices", () => {
   });
 
   it("rejects an unknown voice and a speed out of range, naming the field", async () => {
-    await expect(engine.checkVoice("alloy", "flite")).rejects.toMatchObject({ kind: "invalid_input", field: "voice_id" });
+    await expect(engine.checkVoice("alloy", "flite")).rejects.toMatchObject({
+      kind: "invalid_input",
+      field: "voice_id",
+    });
     await expect(engine.checkVoice("rms", "flite")).resolves.toBeUndefined();
     const err = await engine.synthesize(req("slt", { settings: { speed: 3 } }), live()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
@@ -95,13 +112,18 @@ describe("built-in Flite voices", () => {
 
   it("speaks other languages with English rules and warns once per language", async () => {
     const lines: string[] = [];
-    const log = pino({ level: "warn" }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+    const log = pino(
+      { level: "warn" },
+      new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }),
+    );
     const e = new BuiltinTtsEngine(log);
     const p1 = await e.synthesize(req("slt", { text: "Bonjour à tous.", language: "fr" }), live());
     await e.synthesize(req("slt", { text: "Merci beaucoup.", language: "fr" }), live());
     await e.synthesize(req("slt", { text: "Hello there.", language: "en-GB" }), live());
     expect(seconds(p1)).toBeGreaterThan(0.3);
-    const warnings = lines.map((l) => JSON.parse(l) as { msg: string; language?: string }).filter((l) => /English only/.test(l.msg));
+    const warnings = lines
+      .map((l) => JSON.parse(l) as { msg: string; language?: string })
+      .filter((l) => /English only/.test(l.msg));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.language).toBe("fr");
   });

@@ -13,12 +13,24 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function setup(fakeOpts: ElevenLabsFakeOptions = {}, engineOpts: ResilienceOptions = {}, apiKey: string | null = "test-key") {
+async function setup(
+  fakeOpts: ElevenLabsFakeOptions = {},
+  engineOpts: ResilienceOptions = {},
+  apiKey: string | null = "test-key",
+) {
   const fake = fakeElevenLabs(fakeOpts);
   const server = await startFakeServer(fake.handler);
   servers.push(server);
-  const config = { tts: { apiKey: undefined, baseUrl: undefined, model: undefined }, elevenlabs: { apiKey: apiKey ?? undefined, baseUrl: server.url } };
-  const engine = createTtsEngine("elevenlabs", config, silentLogger, { baseDelayMs: 50, maxDelayMs: 200, timeoutMs: 5000, ...engineOpts });
+  const config = {
+    tts: { apiKey: undefined, baseUrl: undefined, model: undefined },
+    elevenlabs: { apiKey: apiKey ?? undefined, baseUrl: server.url },
+  };
+  const engine = createTtsEngine("elevenlabs", config, silentLogger, {
+    baseDelayMs: 50,
+    maxDelayMs: 200,
+    timeoutMs: 5000,
+    ...engineOpts,
+  });
   return { fake, server, engine, config };
 }
 
@@ -26,7 +38,13 @@ const RACHEL = "21m00Tcm4TlvDq8ikWAM";
 const GEORGE = "JBFqnCBsd6RMkjVDRZzb";
 const live = () => new AbortController().signal;
 const TEXT = "Forty characters of text, give or take!!"; // 40 chars → 2.2 s at 55 ms per char
-const req = (extra: Partial<SpeechRequest> = {}): SpeechRequest => ({ text: TEXT, voice: RACHEL, model: "eleven_multilingual_v2", language: "en", ...extra });
+const req = (extra: Partial<SpeechRequest> = {}): SpeechRequest => ({
+  text: TEXT,
+  voice: RACHEL,
+  model: "eleven_multilingual_v2",
+  language: "en",
+  ...extra,
+});
 const ttsRequests = (s: FakeServer) => s.requests.filter((r) => r.path.startsWith("/v1/text-to-speech/"));
 
 describe("ElevenLabs speech engine", () => {
@@ -42,12 +60,19 @@ describe("ElevenLabs speech engine", () => {
     const [first, second] = ttsRequests(server);
     expect(first!.path).toBe(`/v1/text-to-speech/${RACHEL}?output_format=pcm_24000`);
     expect(first!.headers["xi-api-key"]).toBe("test-key");
-    expect(JSON.parse(first!.body)).toEqual({ text: TEXT, model_id: "eleven_multilingual_v2", voice_settings: { stability: 0.4, style: 0.2, speed: 1.1 } });
+    expect(JSON.parse(first!.body)).toEqual({
+      text: TEXT,
+      model_id: "eleven_multilingual_v2",
+      voice_settings: { stability: 0.4, style: 0.2, speed: 1.1 },
+    });
     expect(JSON.parse(second!.body)).not.toHaveProperty("voice_settings");
     expect(JSON.parse(second!.body)).not.toHaveProperty("language_code");
     // v2.5 models take the episode's language; others detect it and would refuse the field.
     await engine.synthesize(req({ model: "eleven_flash_v2_5", language: "pt-BR" }), live());
-    expect(JSON.parse(ttsRequests(server)[2]!.body)).toMatchObject({ model_id: "eleven_flash_v2_5", language_code: "pt" });
+    expect(JSON.parse(ttsRequests(server)[2]!.body)).toMatchObject({
+      model_id: "eleven_flash_v2_5",
+      language_code: "pt",
+    });
   });
 
   it("cancels a request in flight when the job's signal aborts", async () => {
@@ -65,7 +90,11 @@ describe("ElevenLabs speech engine", () => {
     const { engine, fake } = await setup();
     await expect(engine.checkVoice(RACHEL, "eleven_multilingual_v2")).resolves.toBeUndefined();
     await expect(engine.checkVoice(GEORGE, "eleven_turbo_v2_5")).resolves.toBeUndefined();
-    await expect(engine.checkVoice("alloy", "eleven_multilingual_v2")).rejects.toMatchObject({ kind: "invalid_input", field: "voice_id", message: expect.stringContaining("alloy") });
+    await expect(engine.checkVoice("alloy", "eleven_multilingual_v2")).rejects.toMatchObject({
+      kind: "invalid_input",
+      field: "voice_id",
+      message: expect.stringContaining("alloy"),
+    });
     expect(fake.voiceListCalls()).toBe(1);
     expect(fake.stats.requests).toBe(0);
   });
@@ -89,18 +118,27 @@ describe("ElevenLabs speech engine", () => {
 
   it("a refused key is provider_auth, tried once; a missing key fails before any request", async () => {
     const { engine, fake } = await setup({}, {}, "wrong-key");
-    await expect(engine.synthesize(req(), live())).rejects.toMatchObject({ kind: "provider_auth", message: expect.stringContaining("Invalid API key") });
+    await expect(engine.synthesize(req(), live())).rejects.toMatchObject({
+      kind: "provider_auth",
+      message: expect.stringContaining("Invalid API key"),
+    });
     expect(fake.stats.requests).toBe(1);
     await expect(engine.checkVoice(RACHEL, "eleven_multilingual_v2")).rejects.toMatchObject({ kind: "provider_auth" });
 
     const keyless = await setup({}, {}, null);
-    await expect(keyless.engine.checkVoice(RACHEL, "x")).rejects.toMatchObject({ kind: "provider_auth", message: expect.stringContaining("ELEVENLABS_API_KEY") });
+    await expect(keyless.engine.checkVoice(RACHEL, "x")).rejects.toMatchObject({
+      kind: "provider_auth",
+      message: expect.stringContaining("ELEVENLABS_API_KEY"),
+    });
     expect(keyless.server.requests).toHaveLength(0);
   });
 
   it("an unknown voice at synthesis is provider_permanent (404), tried once", async () => {
     const { engine, fake } = await setup();
-    await expect(engine.synthesize(req({ voice: "nope" }), live())).rejects.toMatchObject({ kind: "provider_permanent", message: expect.stringContaining("404") });
+    await expect(engine.synthesize(req({ voice: "nope" }), live())).rejects.toMatchObject({
+      kind: "provider_permanent",
+      message: expect.stringContaining("404"),
+    });
     expect(fake.stats.requests).toBe(1);
   });
 
@@ -114,8 +152,14 @@ describe("ElevenLabs speech engine", () => {
 
   it("settings out of range are invalid_input, never sent", async () => {
     const { engine, fake } = await setup();
-    await expect(engine.synthesize(req({ settings: { speed: 1.5 } }), live())).rejects.toMatchObject({ kind: "invalid_input", field: "settings.speed" });
-    await expect(engine.synthesize(req({ settings: { stability: 2 } }), live())).rejects.toMatchObject({ kind: "invalid_input", field: "settings.stability" });
+    await expect(engine.synthesize(req({ settings: { speed: 1.5 } }), live())).rejects.toMatchObject({
+      kind: "invalid_input",
+      field: "settings.speed",
+    });
+    await expect(engine.synthesize(req({ settings: { stability: 2 } }), live())).rejects.toMatchObject({
+      kind: "invalid_input",
+      field: "settings.stability",
+    });
     expect(fake.stats.requests).toBe(0);
   });
 });

@@ -21,14 +21,23 @@ describe("resolveTtsProvider", () => {
 
 describe("createTtsEngine", () => {
   it("builds each provider with its concurrency, and the built-in one speaks offline", async () => {
-    expect(createTtsEngine("openai", cfg({ apiKey: "sk-x" }), silentLogger)).toMatchObject({ provider: "openai", concurrency: 4 });
-    expect(createTtsEngine("elevenlabs", cfg(), silentLogger)).toMatchObject({ provider: "elevenlabs", concurrency: 2 });
+    expect(createTtsEngine("openai", cfg({ apiKey: "sk-x" }), silentLogger)).toMatchObject({
+      provider: "openai",
+      concurrency: 4,
+    });
+    expect(createTtsEngine("elevenlabs", cfg(), silentLogger)).toMatchObject({
+      provider: "elevenlabs",
+      concurrency: 2,
+    });
     const builtin = createTtsEngine("builtin", cfg(), silentLogger);
     expect(builtin.provider).toBe("builtin");
     expect(builtin.concurrency).toBeGreaterThanOrEqual(1);
     expect(builtin.concurrency).toBeLessThanOrEqual(2);
     await expect(builtin.checkVoice("nova", "flite")).rejects.toMatchObject({ kind: "invalid_input" });
-    const pcm = await builtin.synthesize({ text: "Offline and ready.", voice: "awb", model: "flite", language: "en" }, new AbortController().signal);
+    const pcm = await builtin.synthesize(
+      { text: "Offline and ready.", voice: "awb", model: "flite", language: "en" },
+      new AbortController().signal,
+    );
     expect(pcm.samples.length / pcm.sampleRate).toBeGreaterThan(0.5);
   });
 });
@@ -45,7 +54,15 @@ describe("speechCacheKey", () => {
     const k = key();
     expect(k).toMatch(/^[0-9a-f]{64}$/);
     expect(key()).toBe(k);
-    const variants = [{ 0: "elevenlabs" }, { 1: "tts-1-hd" }, { 2: "nova" }, { 3: { speed: 1.1 } }, { 4: "Hello there!" }, { 5: "fr" }, { 3: { speed: 1, instructions: "calm" } }];
+    const variants = [
+      { 0: "elevenlabs" },
+      { 1: "tts-1-hd" },
+      { 2: "nova" },
+      { 3: { speed: 1.1 } },
+      { 4: "Hello there!" },
+      { 5: "fr" },
+      { 3: { speed: 1, instructions: "calm" } },
+    ];
     const keys = new Set(variants.map((v) => key(v)));
     expect(keys.size).toBe(variants.length);
     expect(keys.has(k)).toBe(false);
@@ -53,9 +70,21 @@ describe("speechCacheKey", () => {
 
   it("does not depend on key order, undefined members, language case or where the language is given", () => {
     const k = key();
-    expect(speechCacheKey("openai", "tts-1", "alloy", { instructions: undefined, speed: 1 }, "Hello there.", "EN")).toBe(k);
+    expect(
+      speechCacheKey("openai", "tts-1", "alloy", { instructions: undefined, speed: 1 }, "Hello there.", "EN"),
+    ).toBe(k);
     expect(speechCacheKey("openai", "tts-1", "alloy", { speed: 1, language: "en" }, "Hello there.")).toBe(k);
-    expect(speechRequestKey("openai", { model: "tts-1", voice: "alloy", settings: { speed: 1 }, text: "Hello there.", language: "en" })).toBe(k);
-    expect(speechCacheKey("builtin", "flite", "slt", undefined, "x", "en")).toBe(speechCacheKey("builtin", "flite", "slt", {}, "x", "en"));
+    expect(
+      speechRequestKey("openai", {
+        model: "tts-1",
+        voice: "alloy",
+        settings: { speed: 1 },
+        text: "Hello there.",
+        language: "en",
+      }),
+    ).toBe(k);
+    expect(speechCacheKey("builtin", "flite", "slt", undefined, "x", "en")).toBe(
+      speechCacheKey("builtin", "flite", "slt", {}, "x", "en"),
+    );
   });
 });

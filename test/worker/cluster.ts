@@ -12,7 +12,12 @@ import { readDaemonState } from "../../src/worker/daemon.js";
 import { ROOT, cleanEnv, spawnCli, track, waitFor, type Proc } from "../helpers/procs.js";
 
 /** Short leases and polls so recovery happens within a test's patience. */
-export const FAST = { PODCAST_MCP_LEASE_MS: "1000", PODCAST_MCP_POLL_MS: "200", PODCAST_MCP_GRACE_MS: "2000", PODCAST_MCP_TEST_COMMANDS: "1" };
+export const FAST = {
+  PODCAST_MCP_LEASE_MS: "1000",
+  PODCAST_MCP_POLL_MS: "200",
+  PODCAST_MCP_GRACE_MS: "2000",
+  PODCAST_MCP_TEST_COMMANDS: "1",
+};
 
 export function startDaemon(dataDir: string, workers: number, extra: Record<string, string> = {}): Proc {
   return spawnCli(["daemon", "--workers", String(workers), "--data-dir", dataDir], cleanEnv({ ...FAST, ...extra }));
@@ -33,12 +38,20 @@ export function startHost(dataDir: string): { child: ChildProcess; exited: Promi
   const script = `const { main } = await import(${JSON.stringify(hostCli)}); const { loadConfig } = await import(${JSON.stringify(config)});
 process.exitCode = await main([], loadConfig(process.env, { dataDir: ${JSON.stringify(dataDir)} }));`;
   // Tracked, so a test that fails half-way still has it stopped by stopAll.
-  const child = track(spawn(process.execPath, ["--input-type=module", "-e", script], { env: cleanEnv(), stdio: ["ignore", "ignore", "pipe"] }));
+  const child = track(
+    spawn(process.execPath, ["--input-type=module", "-e", script], {
+      env: cleanEnv(),
+      stdio: ["ignore", "ignore", "pipe"],
+    }),
+  );
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   return { child, exited };
 }
 
-export async function stopHost(h: { child: ChildProcess; exited: Promise<void> }, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+export async function stopHost(
+  h: { child: ChildProcess; exited: Promise<void> },
+  signal: NodeJS.Signals = "SIGTERM",
+): Promise<void> {
   if (h.child.exitCode === null && h.child.signalCode === null) h.child.kill(signal);
   await h.exited;
 }
@@ -77,9 +90,9 @@ export function readRuns(file: string): RunLine[] {
 /** `record` jobs by status, read in one query (each test has its own data dir). */
 export async function recordStatusCounts(db: Db): Promise<Record<string, number>> {
   const [rows] = await db
-    .query<[Array<{ status: string; c: number }>]>("SELECT status, count() AS c FROM command WHERE name = 'record' GROUP BY status")
+    .query<[Array<{ status: string; c: number }>]>(
+      "SELECT status, count() AS c FROM command WHERE name = 'record' GROUP BY status",
+    )
     .collect();
   return Object.fromEntries(rows.map((r) => [r.status, r.c]));
 }
-
-

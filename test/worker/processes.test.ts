@@ -8,7 +8,16 @@ import { stopAll, tmpDataDir, waitFor } from "../helpers/procs.js";
 import { pidAlive } from "../../src/db/host-state.js";
 import { readDaemonState } from "../../src/worker/daemon.js";
 import { WORKER_NICENESS } from "../../src/worker/supervisor.js";
-import { connectClient, daemonReady, readRuns, startDaemon, startHost, startWorker, recordStatusCounts, stopHost } from "./cluster.js";
+import {
+  connectClient,
+  daemonReady,
+  readRuns,
+  startDaemon,
+  startHost,
+  startWorker,
+  recordStatusCounts,
+  stopHost,
+} from "./cluster.js";
 
 afterAll(async () => {
   await stopAll();
@@ -16,7 +25,8 @@ afterAll(async () => {
 
 async function submitAll(submit: (i: number) => Promise<string>, n: number, batch = 50): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i += batch) ids.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, k) => submit(i + k)))));
+  for (let i = 0; i < n; i += batch)
+    ids.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, k) => submit(i + k)))));
   return ids;
 }
 
@@ -33,7 +43,9 @@ describe("daemon with 2 worker processes", () => {
     const submittedMs = Date.now() - t0;
     await waitFor(async () => ((await recordStatusCounts(client.db)).completed ?? 0) >= N, 90_000, 200);
     const tookMs = Date.now() - t0;
-    process.stderr.write(`500 record jobs, 2 worker processes × concurrency 2: submitted in ${submittedMs} ms, all completed in ${tookMs} ms (${Math.round((N / tookMs) * 1000)} jobs/s)\n`);
+    process.stderr.write(
+      `500 record jobs, 2 worker processes × concurrency 2: submitted in ${submittedMs} ms, all completed in ${tookMs} ms (${Math.round((N / tookMs) * 1000)} jobs/s)\n`,
+    );
     const runs = readRuns(log);
     const perJob = new Map<string, number>();
     for (const r of runs) perJob.set(r.job, (perJob.get(r.job) ?? 0) + 1);
@@ -61,29 +73,55 @@ describe("daemon with 2 worker processes", () => {
     const { job_id } = await client.queue.submit("record", { file: log, ms: 3_000 });
     const first = await waitFor(() => readRuns(log)[0], 20_000);
     // Workers are batch work: they run below the daemon's priority (the DB host and servers answer first).
-    expect(os.getPriority(Number(first.worker))).toBe(Math.min(19, os.getPriority(daemon.child.pid!) + WORKER_NICENESS));
+    expect(os.getPriority(Number(first.worker))).toBe(
+      Math.min(19, os.getPriority(daemon.child.pid!) + WORKER_NICENESS),
+    );
     const killedAt = Date.now();
     process.kill(Number(first.worker), "SIGKILL");
-    const second = await waitFor(() => readRuns(log).find((r) => r.job === job_id && r.worker !== first.worker), 20_000, 20);
+    const second = await waitFor(
+      () => readRuns(log).find((r) => r.job === job_id && r.worker !== first.worker),
+      20_000,
+      20,
+    );
     const tookMs = Date.now() - killedAt;
     process.stderr.write(`SIGKILLed worker: another worker had its job after ${tookMs} ms\n`);
     expect(tookMs).toBeLessThan(2_000);
-    const s = await waitFor(async () => {
-      const st = await client.queue.status(job_id);
-      return st.status === "completed" ? st : undefined;
-    }, 30_000, 100);
+    const s = await waitFor(
+      async () => {
+        const st = await client.queue.status(job_id);
+        return st.status === "completed" ? st : undefined;
+      },
+      30_000,
+      100,
+    );
     // The crash was not charged as an attempt; it is recorded with its cause.
     expect(s.attempts).toBe(1);
     expect(second.attempt).toBe(1);
-    const [[row]] = await client.db.query<[[{ crashes: number; last_crash: string }]]>("SELECT crashes, last_crash FROM type::record($id)", { id: job_id }).collect();
+    const [[row]] = await client.db
+      .query<[[{ crashes: number; last_crash: string }]]>("SELECT crashes, last_crash FROM type::record($id)", {
+        id: job_id,
+      })
+      .collect();
     expect(row).toMatchObject({ crashes: 1, last_crash: expect.stringContaining("signal SIGKILL") });
     const runs = readRuns(log).filter((r) => r.job === job_id);
     expect(runs).toHaveLength(2);
     await waitFor(() => /worker exited; restarting/.test(daemon.stderr()), 10_000);
     // The restarted worker takes work: several jobs spread over two live workers again.
-    const more = await submitAll(() => client.queue.submit("record", { file: log, ms: 300 }).then((r) => r.job_id), 8, 8);
-    await waitFor(async () => (await Promise.all(more.map((id) => client.queue.status(id)))).every((x) => x.status === "completed"), 30_000, 100);
-    const workersAfter = new Set(readRuns(log).filter((r) => more.includes(r.job)).map((r) => r.worker));
+    const more = await submitAll(
+      () => client.queue.submit("record", { file: log, ms: 300 }).then((r) => r.job_id),
+      8,
+      8,
+    );
+    await waitFor(
+      async () => (await Promise.all(more.map((id) => client.queue.status(id)))).every((x) => x.status === "completed"),
+      30_000,
+      100,
+    );
+    const workersAfter = new Set(
+      readRuns(log)
+        .filter((r) => more.includes(r.job))
+        .map((r) => r.worker),
+    );
     expect(workersAfter.size).toBe(2);
     expect(workersAfter.has(first.worker)).toBe(false);
     await client.close();
@@ -102,7 +140,10 @@ describe("DB host killed and restarted", () => {
     const w1 = startWorker(dir);
     const w2 = startWorker(dir);
     const client = await connectClient(dir);
-    const before = await submitAll(() => client.queue.submit("record", { file: log, ms: 100 }).then((r) => r.job_id), 30);
+    const before = await submitAll(
+      () => client.queue.submit("record", { file: log, ms: 100 }).then((r) => r.job_id),
+      30,
+    );
     await waitFor(() => readRuns(log).length >= 5, 45_000).catch((err: unknown) => {
       throw new Error(`${String(err)}\nworker 1: ${w1.stderr().slice(-2000)}\nworker 2: ${w2.stderr().slice(-2000)}`);
     });
@@ -110,9 +151,17 @@ describe("DB host killed and restarted", () => {
     await stopHost(host, "SIGKILL");
     host = startHost(dir);
     // The client's first calls may fail while it reconnects; it must come back by itself.
-    const after = await waitFor(async () => submitAll(() => client.queue.submit("record", { file: log, ms: 100 }).then((r) => r.job_id), 30), 30_000, 200);
+    const after = await waitFor(
+      async () => submitAll(() => client.queue.submit("record", { file: log, ms: 100 }).then((r) => r.job_id), 30),
+      30_000,
+      200,
+    );
     const ids = [...before, ...after];
-    await waitFor(async () => (await Promise.all(ids.map((id) => client.queue.status(id)))).every((s) => s.status === "completed"), 60_000, 250);
+    await waitFor(
+      async () => (await Promise.all(ids.map((id) => client.queue.status(id)))).every((s) => s.status === "completed"),
+      60_000,
+      250,
+    );
     const ran = new Set(readRuns(log).map((r) => r.job));
     expect(ids.every((id) => ran.has(id))).toBe(true);
 

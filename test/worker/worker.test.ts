@@ -22,7 +22,14 @@ function handlers(): HandlerRegistry {
 
 function newWorker(opts: { concurrency?: number; leaseMs?: number } = {}): Worker {
   const registry = handlers();
-  const w = new Worker({ db, registry, concurrency: opts.concurrency ?? 2, leaseMs: opts.leaseMs ?? 2_000, pollMs: 200, log: silentLogger });
+  const w = new Worker({
+    db,
+    registry,
+    concurrency: opts.concurrency ?? 2,
+    leaseMs: opts.leaseMs ?? 2_000,
+    pollMs: 200,
+    log: silentLogger,
+  });
   workers.push(w);
   return w;
 }
@@ -76,13 +83,19 @@ describe("one worker", () => {
 
   it("backoff: a retry waits at least half the base delay, growing", async () => {
     const { job_id } = await queue.submit("fail", { kind: "internal", message: "flaky", times: 1 });
-    const retried = await waitFor(async () => {
-      const [[row]] = await db.query<[[{ status: string; attempts: number; run_after: { toDate(): Date }; updated: { toDate(): Date } }]]>(
-        "SELECT status, attempts, run_after, updated FROM $id",
-        { id: (await import("../../src/core/ids.js")).jobRecordId(job_id) },
-      ).collect();
-      return row && row.attempts === 1 && row.status === "pending" ? row : undefined;
-    }, 10_000, 5);
+    const retried = await waitFor(
+      async () => {
+        const [[row]] = await db
+          .query<[[{ status: string; attempts: number; run_after: { toDate(): Date }; updated: { toDate(): Date } }]]>(
+            "SELECT status, attempts, run_after, updated FROM $id",
+            { id: (await import("../../src/core/ids.js")).jobRecordId(job_id) },
+          )
+          .collect();
+        return row && row.attempts === 1 && row.status === "pending" ? row : undefined;
+      },
+      10_000,
+      5,
+    );
     // fail's policy: base 100 ms → first retry after 50–100 ms.
     const gap = retried.run_after.toDate().getTime() - retried.updated.toDate().getTime();
     expect(gap).toBeGreaterThanOrEqual(45);
@@ -92,14 +105,21 @@ describe("one worker", () => {
   });
 
   it("a retryable error that never clears fails after max_attempts with a readable message", async () => {
-    const { job_id } = await queue.submit("fail", { kind: "provider_transient", message: "TTS said 503" }, { maxAttempts: 3 });
+    const { job_id } = await queue.submit(
+      "fail",
+      { kind: "provider_transient", message: "TTS said 503" },
+      { maxAttempts: 3 },
+    );
     const s = await settled(job_id);
     expect(s).toMatchObject({ status: "failed", attempts: 3 });
     expect(s.error_message).toBe("TTS said 503 (gave up after 3 attempts)");
   });
 
   it("a permanent error fails at once", async () => {
-    const { job_id } = await queue.submit("fail", { kind: "provider_auth", message: "OPENAI_API_KEY was refused (401)" });
+    const { job_id } = await queue.submit("fail", {
+      kind: "provider_auth",
+      message: "OPENAI_API_KEY was refused (401)",
+    });
     const s = await settled(job_id);
     expect(s).toMatchObject({ status: "failed", attempts: 1, error_message: "OPENAI_API_KEY was refused (401)" });
   });
@@ -182,7 +202,9 @@ describe("leases and shutdown", () => {
     const s = await settled(job_id);
     await w.stop(500);
     expect(s, JSON.stringify(s)).toMatchObject({ status: "completed", attempts: 2 });
-    const [runs] = await db.query<[Array<{ attempt: number }>]>("SELECT attempt FROM run_log WHERE job = $job", { job: job_id }).collect();
+    const [runs] = await db
+      .query<[Array<{ attempt: number }>]>("SELECT attempt FROM run_log WHERE job = $job", { job: job_id })
+      .collect();
     expect(runs.map((r) => r.attempt)).toEqual([2]);
   });
 
@@ -205,10 +227,18 @@ describe("two workers racing", () => {
     await Promise.all([a.start(), b.start()]);
     const N = 150;
     const ids = await Promise.all(Array.from({ length: N }, () => queue.submit("record", {}).then((r) => r.job_id)));
-    await waitFor(async () => {
-      const [[row]] = await db.query<[[{ c: number }]]>("SELECT count() AS c FROM command WHERE status = 'completed' AND name = 'record' GROUP ALL").collect();
-      return (row?.c ?? 0) >= N + 1;
-    }, 60_000, 100);
+    await waitFor(
+      async () => {
+        const [[row]] = await db
+          .query<[[{ c: number }]]>(
+            "SELECT count() AS c FROM command WHERE status = 'completed' AND name = 'record' GROUP ALL",
+          )
+          .collect();
+        return (row?.c ?? 0) >= N + 1;
+      },
+      60_000,
+      100,
+    );
     await Promise.all([a.stop(500), b.stop(500)]);
     const [runs] = await db.query<[Array<{ job: string }>]>("SELECT job FROM run_log").collect();
     const perJob = new Map<string, number>();

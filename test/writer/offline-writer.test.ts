@@ -31,7 +31,7 @@ async function script(inp: WriterInput, outline?: Outline): Promise<{ outline: O
   return { outline: o, turns };
 }
 
-const words = (text: string) => (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /** Every word of `needle` appears in `hay` in the same order (other words may come between). */
 function isSubsequence(needle: string[], hay: string[]): number {
@@ -99,7 +99,8 @@ describe("offline writer", () => {
     const expected = words(prose);
     expect(expected.length).toBeGreaterThan(500);
     expect(isSubsequence(expected, words(spoken))).toBe(expected.length);
-    for (const bad of ["```", "**", "](", "# ", "http", "example.org", "log.entry", "- two"]) expect(spoken).not.toContain(bad);
+    for (const bad of ["```", "**", "](", "# ", "http", "example.org", "log.entry", "- two"])
+      expect(spoken).not.toContain(bad);
   });
 
   it("is deterministic", async () => {
@@ -133,7 +134,11 @@ describe("offline writer", () => {
   });
 
   it("makes two sentences for a single speaker one chapter, named after the episode, with no recap", async () => {
-    const inp = input({ content: "Ships need lights. Rocks are dangerous.", speakers: [speaker("Solo")], numSegments: 3 });
+    const inp = input({
+      content: "Ships need lights. Rocks are dangerous.",
+      speakers: [speaker("Solo")],
+      numSegments: 3,
+    });
     const { outline, turns } = await script(inp);
     expect(outline.segments.map((s) => s.name)).toEqual(["Lighthouse Hour"]);
     expect(turns).toEqual([
@@ -157,8 +162,11 @@ describe("offline writer", () => {
   });
 
   it("keeps other languages to the source sentences and neutral connectors", async () => {
-    const content = "Die Stadt liegt am Fluss. Sie hat viele Brücken, z.B. die Alte Brücke.\n\nIm Winter friert der Fluss oft zu. Dann laufen die Kinder auf dem Eis.";
-    const { turns } = await script(input({ content, language: "de-DE", numSegments: 2, speakers: [speaker("Anna"), speaker("Ben")] }));
+    const content =
+      "Die Stadt liegt am Fluss. Sie hat viele Brücken, z.B. die Alte Brücke.\n\nIm Winter friert der Fluss oft zu. Dann laufen die Kinder auf dem Eis.";
+    const { turns } = await script(
+      input({ content, language: "de-DE", numSegments: 2, speakers: [speaker("Anna"), speaker("Ben")] }),
+    );
     const spoken = turns.map((t) => t.text).join(" ");
     for (const english of ["Welcome", "let's", "Thanks", "Next"]) expect(spoken).not.toContain(english);
     expect(turns[0]!.text).toBe("Lighthouse Hour — Anna, Ben.");
@@ -179,7 +187,9 @@ describe("offline writer", () => {
   });
 
   it("rejects content with nothing to say, naming the field", async () => {
-    const err = await new OfflineWriter().outline(input({ content: "```\ncode only\n```\n\nhttps://example.org/x" }), signal).catch((e: unknown) => e);
+    const err = await new OfflineWriter()
+      .outline(input({ content: "```\ncode only\n```\n\nhttps://example.org/x" }), signal)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).kind).toBe("invalid_input");
     expect((err as AppError).field).toBe("content");

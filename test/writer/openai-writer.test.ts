@@ -13,7 +13,12 @@ import { openAiChatFake, speakersOf, type ChatHandler, type FakeChatOptions } fr
 import { startFakeServer, type FakeServer } from "../fakes/server.js";
 
 const KEY = "sk-test-fake";
-const speaker = (name: string): Speaker => ({ name, voice_id: "v", backstory: `${name} keeps a lighthouse.`, personality: "calm" });
+const speaker = (name: string): Speaker => ({
+  name,
+  voice_id: "v",
+  backstory: `${name} keeps a lighthouse.`,
+  personality: "calm",
+});
 const signal = new AbortController().signal;
 const OUTLINE: Outline = {
   segments: [
@@ -74,7 +79,13 @@ const userText = (chat: ChatHandler, call: number) =>
 /** Strict structured outputs: every object lists all its properties as required and allows no others. */
 function assertStrict(schema: unknown): void {
   if (!schema || typeof schema !== "object") return;
-  const s = schema as { type?: string; properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown; items?: unknown };
+  const s = schema as {
+    type?: string;
+    properties?: Record<string, unknown>;
+    required?: string[];
+    additionalProperties?: unknown;
+    items?: unknown;
+  };
   if (s.type === "object") {
     expect(s.additionalProperties).toBe(false);
     expect([...(s.required ?? [])].sort()).toEqual(Object.keys(s.properties ?? {}).sort());
@@ -116,7 +127,8 @@ describe("OpenAI writer against the fake", () => {
 
   it("takes the JSON out of a think block and a ```json fence", async () => {
     const { chat, url } = await fake({
-      reply: () => `<think>The user wants {"segments": []}. Let me plan.</think>\nHere is the outline:\n\`\`\`json\n${JSON.stringify(OUTLINE)}\n\`\`\`\nEnjoy!`,
+      reply: () =>
+        `<think>The user wants {"segments": []}. Let me plan.</think>\nHere is the outline:\n\`\`\`json\n${JSON.stringify(OUTLINE)}\n\`\`\`\nEnjoy!`,
     });
     expect(await writer(url).outline(input({ maxTokens: 500 }), signal)).toEqual(OUTLINE);
     // OpenAI itself: newer models take only max_completion_tokens.
@@ -126,12 +138,16 @@ describe("OpenAI writer against the fake", () => {
 
   it("retries a malformed reply with the validation error fed back, then succeeds", async () => {
     const { chat, url } = await fake({
-      reply: (_b, call) => (call === 0 ? JSON.stringify({ segments: OUTLINE.segments.slice(0, 2) }) : JSON.stringify(OUTLINE)),
+      reply: (_b, call) =>
+        call === 0 ? JSON.stringify({ segments: OUTLINE.segments.slice(0, 2) }) : JSON.stringify(OUTLINE),
     });
     expect(await writer(url).outline(input(), signal)).toEqual(OUTLINE);
     expect(chat.bodies).toHaveLength(2);
     const second = chat.bodies[1]!.messages;
-    expect(second.at(-2)).toMatchObject({ role: "assistant", content: JSON.stringify({ segments: OUTLINE.segments.slice(0, 2) }) });
+    expect(second.at(-2)).toMatchObject({
+      role: "assistant",
+      content: JSON.stringify({ segments: OUTLINE.segments.slice(0, 2) }),
+    });
     expect(second.at(-1)!.role).toBe("user");
     expect(second.at(-1)!.content).toContain("segments: must have exactly 3 segments");
   });
@@ -166,7 +182,9 @@ describe("OpenAI writer against the fake", () => {
       { speaker: "Alice", text: "Hi.", segment: 0 },
       { speaker: "Bob", text: "Hello.", segment: 0 },
     ]);
-    expect(chat.bodies[1]!.messages.at(-1)!.content).toContain('turns[1].speaker: "Dave" is not a speaker of this episode (use exactly one of: Alice, Bob)');
+    expect(chat.bodies[1]!.messages.at(-1)!.content).toContain(
+      'turns[1].speaker: "Dave" is not a speaker of this episode (use exactly one of: Alice, Bob)',
+    );
   });
 
   it("honours Retry-After on a 429, and hands a long one to the queue", async () => {
@@ -199,7 +217,11 @@ describe("OpenAI writer against the fake", () => {
 
   it("fails at once with provider_auth on a 401, and provider_permanent on a 404", async () => {
     const { url } = await fake();
-    const w = new OpenAiWriter({ client: new OpenAI({ apiKey: "sk-wrong", baseURL: url, maxRetries: 0 }), model: "m", log: silentLogger });
+    const w = new OpenAiWriter({
+      client: new OpenAI({ apiKey: "sk-wrong", baseURL: url, maxRetries: 0 }),
+      model: "m",
+      log: silentLogger,
+    });
     const err = await failure(w.outline(input(), signal));
     expect(err.kind).toBe("provider_auth");
     expect(err.message).toContain("HTTP 401");
@@ -214,7 +236,9 @@ describe("OpenAI writer against the fake", () => {
   });
 
   it("asks again without response_format when the server refuses json_schema", async () => {
-    const { chat, url } = await fake({ failures: [{ status: 400, message: "response_format type json_schema is not supported by this server" }] });
+    const { chat, url } = await fake({
+      failures: [{ status: 400, message: "response_format type json_schema is not supported by this server" }],
+    });
     const w = writer(url);
     expect((await w.outline(input(), signal)).segments).toHaveLength(3);
     expect(chat.bodies[0]!.response_format).toBeDefined();
@@ -245,7 +269,10 @@ describe("OpenAI writer against the fake", () => {
 
 describe("the fake's default replies", () => {
   it("finds the speakers in the prompt when the request carries no schema", () => {
-    const body = { model: "m", messages: [{ role: "user", content: "Speakers:\nSpeaker 1: Ann Lee (host) — Backstory: x\nSpeaker 2: Bo" }] };
+    const body = {
+      model: "m",
+      messages: [{ role: "user", content: "Speakers:\nSpeaker 1: Ann Lee (host) — Backstory: x\nSpeaker 2: Bo" }],
+    };
     expect(speakersOf(body)).toEqual(["Ann Lee", "Bo"]);
   });
 });
@@ -254,7 +281,9 @@ describe("createWriter", () => {
   it("picks builtin without keys, openai with a key or a local base URL, and refuses openai without either", async () => {
     expect(createWriter("auto", "gpt-4o-mini", loadConfig({}), silentLogger).name).toBe("builtin");
     expect(createWriter("builtin", "ignored", loadConfig({ OPENAI_API_KEY: KEY }), silentLogger).name).toBe("builtin");
-    expect(createWriter("auto", "gpt-4o-mini", loadConfig({ OPENAI_API_KEY: KEY }), silentLogger).name).toBe("openai:gpt-4o-mini");
+    expect(createWriter("auto", "gpt-4o-mini", loadConfig({ OPENAI_API_KEY: KEY }), silentLogger).name).toBe(
+      "openai:gpt-4o-mini",
+    );
 
     // A local server needs no key: the SDK gets a placeholder.
     const { chat, url } = await fake({ apiKey: "not-needed" });

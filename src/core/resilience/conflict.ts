@@ -17,7 +17,10 @@ export function isConflict(err: unknown): boolean {
 export const CONFLICT_RETRY = { attempts: 8, baseDelayMs: 5, maxDelayMs: 200 } as const;
 
 /** Runs fn, again after a short jittered wait when it lost a write conflict, up to `attempts` tries. */
-export async function withConflictRetry<T>(fn: () => Promise<T>, attempts: number = CONFLICT_RETRY.attempts): Promise<T> {
+export async function withConflictRetry<T>(
+  fn: () => Promise<T>,
+  attempts: number = CONFLICT_RETRY.attempts,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -29,6 +32,10 @@ export async function withConflictRetry<T>(fn: () => Promise<T>, attempts: numbe
 }
 
 /** One query, its conflicts retried: every write that can meet another writer on the same record. */
-export function writeRetrying<R extends unknown[] = unknown[]>(db: Surreal, sql: string, vars?: Record<string, unknown>): Promise<R> {
+export function writeRetrying<R extends unknown[] = unknown[]>(
+  db: Surreal,
+  sql: string,
+  vars?: Record<string, unknown>,
+): Promise<R> {
   return withConflictRetry(async () => (await db.query<R>(sql, vars).collect()) as R);
 }

@@ -7,7 +7,12 @@ import { canceledError } from "./sleep.js";
  * provider_transient (worth a retry); the caller's abort becomes `canceled`. The race makes sure
  * a call that ignores its signal still cannot hang us.
  */
-export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal: AbortSignal, what: string): Promise<T> {
+export async function withTimeout<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+  signal: AbortSignal,
+  what: string,
+): Promise<T> {
   if (signal.aborted) throw canceledError(signal, what);
   const timer = new AbortController();
   const handle = setTimeout(() => timer.abort(new Error(`${what} timed out`)), timeoutMs);

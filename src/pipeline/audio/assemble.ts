@@ -128,7 +128,7 @@ export async function assembleEpisode(input: AssembleInput): Promise<AssembledEp
   if (input.clips.length === 0) {
     throw new AppError("invalid_input", "clips: at least one clip is required", { field: "clips" });
   }
-  input.clips.forEach((c, i) => checkTurnSegment(i, c.turn));
+  for (const [i, c] of input.clips.entries()) checkTurnSegment(i, c.turn);
   const sp = spacing(input.join);
   checkMp3Rate(sp.rate);
   const ctx: Ctx = {
@@ -332,7 +332,8 @@ class Ticker {
   #since = performance.now();
   readonly #signal: AbortSignal | undefined;
   constructor(signal: AbortSignal | undefined) {
-    this.#signal = signal;}
+    this.#signal = signal;
+  }
 
   check(): void {
     if (this.#signal?.aborted) throw new AppError("canceled", "audio: assembly canceled");

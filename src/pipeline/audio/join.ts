@@ -40,7 +40,8 @@ const CHAPTER_LEAD_S = 0.25;
 
 /** Checks what joinClips needs of its input; errors name the clip by index. */
 export function validateClips(clips: Clip[]): void {
-  if (clips.length === 0) throw new AppError("invalid_input", "clips: at least one clip is required", { field: "clips" });
+  if (clips.length === 0)
+    throw new AppError("invalid_input", "clips: at least one clip is required", { field: "clips" });
   clips.forEach((c, i) => {
     checkClipRate(i, c.pcm.sampleRate);
     checkTurnSegment(i, c.turn);
@@ -113,7 +114,13 @@ export function joinClips(clips: Clip[], opts: JoinOptions = {}): JoinedEpisode 
     out.set(p, pos);
     applyFades(out.subarray(pos, pos + p.length), sp.fade);
     const turn = clips[i]!.turn;
-    turns.push({ speaker: turn.speaker, text: turn.text, segment: turn.segment, start: pos / rate, end: (pos + p.length) / rate });
+    turns.push({
+      speaker: turn.speaker,
+      text: turn.text,
+      segment: turn.segment,
+      start: pos / rate,
+      end: (pos + p.length) / rate,
+    });
     pos += p.length;
   });
   const duration = total / rate;

@@ -45,7 +45,12 @@ export function drain<T>(steps: Generator<void, T>): T {
  * The limiter as a generator that pauses after each chunk, so an async caller can let the event
  * loop run (heartbeats, cancellation) during a long episode. Returns the smallest gain applied.
  */
-export function* limiterSteps(x: Float32Array, sampleRate: number, ceiling: number, opts: LimiterOptions = {}): Generator<void, number> {
+export function* limiterSteps(
+  x: Float32Array,
+  sampleRate: number,
+  ceiling: number,
+  opts: LimiterOptions = {},
+): Generator<void, number> {
   const A = Math.max(1, Math.round(((opts.attackMs ?? 5) * sampleRate) / 1000));
   const H = Math.max(A, Math.round(((opts.holdMs ?? 20) * sampleRate) / 1000));
   const release = 1 - Math.exp(-1 / (((opts.releaseMs ?? 80) * sampleRate) / 1000));

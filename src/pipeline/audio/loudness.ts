@@ -134,7 +134,9 @@ export function blockPowers(sums: ArrayLike<number>, lengths: ArrayLike<number>)
   const blocks = Math.max(0, sums.length - 3);
   const power = new Float64Array(blocks);
   for (let j = 0; j < blocks; j++) {
-    power[j] = (sums[j]! + sums[j + 1]! + sums[j + 2]! + sums[j + 3]!) / (lengths[j]! + lengths[j + 1]! + lengths[j + 2]! + lengths[j + 3]!);
+    power[j] =
+      (sums[j]! + sums[j + 1]! + sums[j + 2]! + sums[j + 3]!) /
+      (lengths[j]! + lengths[j + 1]! + lengths[j + 2]! + lengths[j + 3]!);
   }
   return power;
 }
@@ -284,7 +286,7 @@ export function interSamplePeak(x: Float32Array, i: number): number {
   a1 = Math.abs(a1);
   a2 = Math.abs(a2);
   a3 = Math.abs(a3);
-  return a1 > a2 ? (a1 > a3 ? a1 : a3) : a2 > a3 ? a2 : a3;
+  return a1 > a2 ? Math.max(a1, a3) : Math.max(a2, a3);
 }
 
 const BLOCK = 256;

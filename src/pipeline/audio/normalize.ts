@@ -33,7 +33,10 @@ export function normalize(pcm: Pcm, opts: NormalizeOptions = {}): NormalizeResul
  * The same, but it gives the event loop a turn every ~50 ms of work: a 30-minute episode takes a
  * few seconds to normalise, and a worker must keep heartbeating and seeing cancellation meanwhile.
  */
-export async function normalizeAsync(pcm: Pcm, opts: NormalizeOptions & { signal?: AbortSignal | undefined } = {}): Promise<NormalizeResult> {
+export async function normalizeAsync(
+  pcm: Pcm,
+  opts: NormalizeOptions & { signal?: AbortSignal | undefined } = {},
+): Promise<NormalizeResult> {
   const steps = normalizeSteps(pcm, opts);
   let since = performance.now();
   for (;;) {

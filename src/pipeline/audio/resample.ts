@@ -13,7 +13,9 @@ export const EPISODE_SAMPLE_RATE = 24_000;
 /** Signed 16-bit little-endian PCM → float samples in [-1, 1). */
 export function pcm16ToFloat(buf: Buffer | Uint8Array): Float32Array {
   if (buf.byteLength % 2 !== 0) {
-    throw new AppError("invalid_input", `pcm: 16-bit PCM must have an even byte length, got ${buf.byteLength}`, { field: "pcm" });
+    throw new AppError("invalid_input", `pcm: 16-bit PCM must have an even byte length, got ${buf.byteLength}`, {
+      field: "pcm",
+    });
   }
   const n = buf.byteLength / 2;
   const out = new Float32Array(n);
@@ -81,11 +83,15 @@ function designBank(inRate: number, outRate: number, phases: number): PolyphaseB
 /** Windowed-sinc (Kaiser) polyphase resampler. Returns the input unchanged when the rates match. */
 export function resample(pcm: Pcm, rate: number): Pcm {
   if (!Number.isInteger(rate) || rate < 1000 || rate > 384_000) {
-    throw new AppError("invalid_input", `rate: must be an integer sample rate between 1000 and 384000, got ${rate}`, { field: "rate" });
+    throw new AppError("invalid_input", `rate: must be an integer sample rate between 1000 and 384000, got ${rate}`, {
+      field: "rate",
+    });
   }
   const inRate = pcm.sampleRate;
   if (!Number.isInteger(inRate) || inRate < 1000 || inRate > 384_000) {
-    throw new AppError("invalid_input", `pcm.sampleRate: must be an integer between 1000 and 384000, got ${inRate}`, { field: "pcm.sampleRate" });
+    throw new AppError("invalid_input", `pcm.sampleRate: must be an integer between 1000 and 384000, got ${inRate}`, {
+      field: "pcm.sampleRate",
+    });
   }
   if (inRate === rate) return pcm;
   const x = pcm.samples;

@@ -17,7 +17,8 @@ export class Spool {
     fh: FileHandle,
     readonly file: string,
   ) {
-    this.#fh = fh;}
+    this.#fh = fh;
+  }
 
   static async create(file: string): Promise<Spool> {
     return new Spool(await open(file, "w+"), file);

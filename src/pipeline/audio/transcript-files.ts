@@ -23,7 +23,13 @@ export function toJson(doc: TranscriptDoc): string {
       ...(doc.date !== undefined ? { date: doc.date } : {}),
       duration_seconds: ms(doc.durationSeconds),
       chapters: doc.chapters.map((c) => ({ title: c.title, start: ms(c.start), end: ms(c.end) })),
-      turns: doc.turns.map((t) => ({ speaker: t.speaker, segment: t.segment, start: ms(t.start), end: ms(t.end), text: t.text })),
+      turns: doc.turns.map((t) => ({
+        speaker: t.speaker,
+        segment: t.segment,
+        start: ms(t.start),
+        end: ms(t.end),
+        text: t.text,
+      })),
     },
     null,
     2,
@@ -50,7 +56,10 @@ function vttText(s: string): string {
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
 export function toWebVtt(turns: TimedTurn[]): string {
-  const cues = turns.map((t, i) => `${i + 1}\n${vttTime(t.start)} --> ${vttTime(Math.max(t.end, t.start + 0.001))}\n<v ${vttText(t.speaker)}>${vttText(t.text)}</v>`);
+  const cues = turns.map(
+    (t, i) =>
+      `${i + 1}\n${vttTime(t.start)} --> ${vttTime(Math.max(t.end, t.start + 0.001))}\n<v ${vttText(t.speaker)}>${vttText(t.text)}</v>`,
+  );
   return `WEBVTT\n\n${cues.join("\n\n")}\n`;
 }
 

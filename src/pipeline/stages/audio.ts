@@ -9,7 +9,12 @@ import { toJson, toMarkdown, toWebVtt, type TranscriptDoc } from "../audio/trans
 import type { Chapter, Outline, TimedTurn } from "../../core/model.js";
 import { throwIfCanceled } from "./cancel.js";
 
-export const EPISODE_FILE_NAMES = { mp3: "audio.mp3", json: "transcript.json", vtt: "transcript.vtt", md: "transcript.md" } as const;
+export const EPISODE_FILE_NAMES = {
+  mp3: "audio.mp3",
+  json: "transcript.json",
+  vtt: "transcript.vtt",
+  md: "transcript.md",
+} as const;
 
 export interface EpisodeFiles {
   mp3: string;
@@ -45,7 +50,10 @@ export interface WrittenEpisode {
   speakers: SpeakerLevel[];
 }
 
-export async function writeEpisodeFiles(input: AudioInput, progress: (fraction: number, message: string) => void): Promise<WrittenEpisode> {
+export async function writeEpisodeFiles(
+  input: AudioInput,
+  progress: (fraction: number, message: string) => void,
+): Promise<WrittenEpisode> {
   const segmentNames = input.outline.segments.map((s) => s.name);
   const date = input.meta.date.toISOString().slice(0, 10);
   await mkdir(input.outDir, { recursive: true });

@@ -84,12 +84,20 @@ export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext)
   const worker = async (queue: Job[]) => {
     for (let job = queue.shift(); job && failure === undefined; job = queue.shift()) {
       if (ctx.signal.aborted) {
-        failure ??= new AppError("canceled", `canceled during speech (before turn ${job.index + 1}/${total})`, { cause: ctx.signal.reason });
+        failure ??= new AppError("canceled", `canceled during speech (before turn ${job.index + 1}/${total})`, {
+          cause: ctx.signal.reason,
+        });
         return;
       }
       try {
         const pcm = await job.voice.engine.synthesize(
-          { text: job.turn.text, voice: job.voice.voice, model: job.voice.model, language: ctx.language, settings: job.voice.settings },
+          {
+            text: job.turn.text,
+            voice: job.voice.voice,
+            model: job.voice.model,
+            language: ctx.language,
+            settings: job.voice.settings,
+          },
           ctx.signal,
         );
         synthesized++;
@@ -102,8 +110,13 @@ export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext)
       }
     }
   };
-  const sizes = [...pending.values()].map((queue) => Math.max(1, Math.min(queue[0]!.voice.engine.concurrency, queue.length)));
-  allowWaiters(ctx.signal, sizes.reduce((a, b) => a + b, 0));
+  const sizes = [...pending.values()].map((queue) =>
+    Math.max(1, Math.min(queue[0]!.voice.engine.concurrency, queue.length)),
+  );
+  allowWaiters(
+    ctx.signal,
+    sizes.reduce((a, b) => a + b, 0),
+  );
   const pools = [...pending.values()].flatMap((queue, i) => Array.from({ length: sizes[i]! }, () => worker(queue)));
   await Promise.all(pools);
   if (failure !== undefined) throw failure;

@@ -32,7 +32,8 @@ export async function writeTranscript(
   const n = outline.segments.length;
   const done = (await ctx.checkpoints.get<Turn[][]>(SEGMENTS_CHECKPOINT)) ?? [];
   const segments: Turn[][] = done.slice(0, n);
-  if (segments.length > 0) ctx.log.info({ segments: segments.length, of: n }, "transcript: resuming after checkpointed segments");
+  if (segments.length > 0)
+    ctx.log.info({ segments: segments.length, of: n }, "transcript: resuming after checkpointed segments");
   for (let i = segments.length; i < n; i++) {
     throwIfCanceled(ctx.signal, "transcript");
     ctx.progress(i / n, `writing segment ${i + 1}/${n}: ${outline.segments[i]?.name ?? ""}`);
@@ -49,13 +50,18 @@ export async function writeTranscript(
   }
   ctx.progress(1, `${n} segments written`);
   const all = segments.flat();
-  if (all.length === 0) throw new AppError("provider_permanent", `transcript: the writer ${writer.name} produced no turns`);
+  if (all.length === 0)
+    throw new AppError("provider_permanent", `transcript: the writer ${writer.name} produced no turns`);
   return all;
 }
 
 /** Speakers must be the profile's; the writer validates too, but the runner is the last line before paid TTS. */
 function checkTurns(raw: Turn[], segment: number, profile: SpeakerProfile, writerName: string): Turn[] {
-  if (!Array.isArray(raw)) throw new AppError("provider_permanent", `transcript: segment ${segment + 1}: the writer ${writerName} returned no list of turns`);
+  if (!Array.isArray(raw))
+    throw new AppError(
+      "provider_permanent",
+      `transcript: segment ${segment + 1}: the writer ${writerName} returned no list of turns`,
+    );
   const lookup = speakerLookup(profile);
   const out: Turn[] = [];
   raw.forEach((t, k) => {
@@ -77,7 +83,10 @@ export function runningSummary(outline: Outline, written: Turn[][]): string {
   if (written.length === 0) return "";
   const covered = written.map((_, i) => outline.segments[i]?.name).filter(Boolean);
   const last = written.flat().slice(-SUMMARY_TURNS);
-  const lines = last.map((t) => `${t.speaker}: ${t.text.length > SUMMARY_TURN_CHARS ? `${t.text.slice(0, SUMMARY_TURN_CHARS - 1)}…` : t.text}`);
+  const lines = last.map(
+    (t) =>
+      `${t.speaker}: ${t.text.length > SUMMARY_TURN_CHARS ? `${t.text.slice(0, SUMMARY_TURN_CHARS - 1)}…` : t.text}`,
+  );
   return `Segments already covered: ${covered.join("; ")}.\nThe conversation so far ended with:\n${lines.join("\n")}`;
 }
 
@@ -92,7 +101,15 @@ export function usableCheckpoint(saved: unknown, profile: SpeakerProfile, segmen
   const turns: Turn[] = [];
   for (const t of saved as Partial<Turn>[]) {
     const speaker = lookup(t?.speaker as string);
-    if (!speaker || typeof t.text !== "string" || !t.text.trim() || !Number.isInteger(t.segment) || (t.segment as number) < 0 || (t.segment as number) >= segments) return undefined;
+    if (
+      !speaker ||
+      typeof t.text !== "string" ||
+      !t.text.trim() ||
+      !Number.isInteger(t.segment) ||
+      (t.segment as number) < 0 ||
+      (t.segment as number) >= segments
+    )
+      return undefined;
     turns.push({ speaker, text: t.text, segment: t.segment as number });
   }
   return turns;

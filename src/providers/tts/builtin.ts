@@ -75,7 +75,8 @@ export class BuiltinTtsEngine implements TtsEngine {
 
   readonly #log: Logger;
   constructor(log: Logger) {
-    this.#log = log;}
+    this.#log = log;
+  }
 
   /**
    * Known voices: slt (female), rms, awb, kal16, kal (male). The model is ignored. Flite voices
@@ -95,7 +96,10 @@ export class BuiltinTtsEngine implements TtsEngine {
     if (text === "") throw invalidInput("text", "must contain something to say");
     const speed = req.settings?.speed ?? 1;
     if (!(speed >= BUILTIN_SPEED.min && speed <= BUILTIN_SPEED.max)) {
-      throw invalidInput("settings.speed", `must be between ${BUILTIN_SPEED.min} and ${BUILTIN_SPEED.max} for the built-in voices (got ${speed})`);
+      throw invalidInput(
+        "settings.speed",
+        `must be between ${BUILTIN_SPEED.min} and ${BUILTIN_SPEED.max} for the built-in voices (got ${speed})`,
+      );
     }
     this.#warnLanguage(req.language);
     const input = fliteInputFile(text);
@@ -130,7 +134,10 @@ export class BuiltinTtsEngine implements TtsEngine {
     const lang = language.toLowerCase();
     if (lang === "en" || lang.startsWith("en-") || this.#warnedLanguages.has(lang)) return;
     this.#warnedLanguages.add(lang);
-    this.#log.warn({ language }, "built-in voices speak English only; this text will be read with English pronunciation");
+    this.#log.warn(
+      { language },
+      "built-in voices speak English only; this text will be read with English pronunciation",
+    );
   }
 }
 

@@ -35,31 +35,40 @@ export class ElevenLabsTtsEngine implements TtsEngine {
 
   readonly #opts: ElevenLabsTtsOptions;
   readonly #log: Logger;
-  constructor(
-    opts: ElevenLabsTtsOptions,
-    log: Logger,
-  ) {
+  constructor(opts: ElevenLabsTtsOptions, log: Logger) {
     this.#log = log;
-    this.#opts = opts;}
+    this.#opts = opts;
+  }
 
   /** The voice must be one the account can use (GET /v1/voices, fetched once per process). The model is not checked. */
   async checkVoice(voice: string, _model: string): Promise<void> {
     const known = await this.#voiceList();
     if (!known.has(voice)) {
-      throw invalidInput("voice_id", `"${voice}" is not a voice of this ElevenLabs account (use a voice_id from GET /v1/voices, e.g. ${[...known].slice(0, 3).join(", ")})`);
+      throw invalidInput(
+        "voice_id",
+        `"${voice}" is not a voice of this ElevenLabs account (use a voice_id from GET /v1/voices, e.g. ${[...known].slice(0, 3).join(", ")})`,
+      );
     }
   }
 
   async synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
     const s = req.settings ?? {};
     if (s.speed !== undefined && !(s.speed >= ELEVENLABS_SPEED.min && s.speed <= ELEVENLABS_SPEED.max)) {
-      throw invalidInput("settings.speed", `must be between ${ELEVENLABS_SPEED.min} and ${ELEVENLABS_SPEED.max} for ElevenLabs (got ${s.speed})`);
+      throw invalidInput(
+        "settings.speed",
+        `must be between ${ELEVENLABS_SPEED.min} and ${ELEVENLABS_SPEED.max} for ElevenLabs (got ${s.speed})`,
+      );
     }
     for (const k of ["stability", "style"] as const) {
       const v = s[k];
-      if (v !== undefined && !(v >= 0 && v <= 1)) throw invalidInput(`settings.${k}`, `must be between 0 and 1 (got ${v})`);
+      if (v !== undefined && !(v >= 0 && v <= 1))
+        throw invalidInput(`settings.${k}`, `must be between 0 and 1 (got ${v})`);
     }
-    const voiceSettings = { ...(s.stability !== undefined && { stability: s.stability }), ...(s.style !== undefined && { style: s.style }), ...(s.speed !== undefined && { speed: s.speed }) };
+    const voiceSettings = {
+      ...(s.stability !== undefined && { stability: s.stability }),
+      ...(s.style !== undefined && { style: s.style }),
+      ...(s.speed !== undefined && { speed: s.speed }),
+    };
     const modelId = req.model || ELEVENLABS_DEFAULT_MODEL;
     // Only the v2.5 models (Flash, Turbo) take a language code; the others detect the language
     // themselves and refuse the field.
@@ -82,14 +91,26 @@ export class ElevenLabsTtsEngine implements TtsEngine {
     } catch (err) {
       throw await mapElevenLabsError(err, signal);
     }
-    if (bytes.byteLength < 2) throw new AppError("provider_transient", `elevenlabs: no audio returned for voice ${req.voice}`);
+    if (bytes.byteLength < 2)
+      throw new AppError("provider_transient", `elevenlabs: no audio returned for voice ${req.voice}`);
     return s16leToPcm(bytes, ELEVENLABS_PCM_RATE);
   }
 
   #getClient(): Promise<Client> {
-    if (!this.#opts.apiKey) return Promise.reject(new AppError("provider_auth", "elevenlabs: ELEVENLABS_API_KEY is not set (needed for ElevenLabs text-to-speech)"));
+    if (!this.#opts.apiKey)
+      return Promise.reject(
+        new AppError(
+          "provider_auth",
+          "elevenlabs: ELEVENLABS_API_KEY is not set (needed for ElevenLabs text-to-speech)",
+        ),
+      );
     this.#client ??= loadSdk().then(
-      ({ ElevenLabsClient }) => new ElevenLabsClient({ apiKey: this.#opts.apiKey!, ...(this.#opts.baseUrl && { baseUrl: this.#opts.baseUrl }), maxRetries: 0 }),
+      ({ ElevenLabsClient }) =>
+        new ElevenLabsClient({
+          apiKey: this.#opts.apiKey!,
+          ...(this.#opts.baseUrl && { baseUrl: this.#opts.baseUrl }),
+          maxRetries: 0,
+        }),
     );
     return this.#client;
   }
@@ -107,7 +128,10 @@ export class ElevenLabsTtsEngine implements TtsEngine {
           throw await mapElevenLabsError(err, signal);
         });
       voiceLists.set(key, list);
-      void list.then((set) => this.#log.debug({ voices: set.size }, "elevenlabs voice list loaded"), () => {});
+      void list.then(
+        (set) => this.#log.debug({ voices: set.size }, "elevenlabs voice list loaded"),
+        () => {},
+      );
     }
     return list;
   }
@@ -117,7 +141,8 @@ export async function mapElevenLabsError(err: unknown, signal: AbortSignal): Pro
   if (err instanceof AppError) return err;
   if (signal.aborted) return canceledError(signal, "speech synthesis");
   const { ElevenLabsError, ElevenLabsTimeoutError } = await loadSdk();
-  if (err instanceof ElevenLabsTimeoutError) return new AppError("provider_transient", `elevenlabs: request timed out`, { cause: err });
+  if (err instanceof ElevenLabsTimeoutError)
+    return new AppError("provider_transient", `elevenlabs: request timed out`, { cause: err });
   if (err instanceof ElevenLabsError && typeof err.statusCode === "number") {
     const headers = err.rawResponse?.headers;
     return httpStatusError({

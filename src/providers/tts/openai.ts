@@ -9,7 +9,21 @@ import { connectionError, httpStatusError } from "../../core/resilience/http-sta
 import { s16leToPcm } from "./pcm.js";
 import { canceledError } from "../../core/resilience/sleep.js";
 
-export const OPENAI_VOICES = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar"] as const;
+export const OPENAI_VOICES = [
+  "alloy",
+  "ash",
+  "ballad",
+  "coral",
+  "echo",
+  "fable",
+  "nova",
+  "onyx",
+  "sage",
+  "shimmer",
+  "verse",
+  "marin",
+  "cedar",
+] as const;
 export const OPENAI_TTS_MODELS = ["tts-1", "tts-1-hd", "gpt-4o-mini-tts"] as const;
 /** `response_format: "pcm"` is 24 kHz signed 16-bit little-endian mono, at OpenAI and at Kokoro. */
 export const OPENAI_PCM_RATE = 24000;
@@ -33,10 +47,7 @@ export class OpenAiTtsEngine implements TtsEngine {
 
   readonly #opts: OpenAiTtsOptions;
   readonly #log: Logger;
-  constructor(
-    opts: OpenAiTtsOptions,
-    log: Logger,
-  ) {
+  constructor(opts: OpenAiTtsOptions, log: Logger) {
     this.#log = log;
     this.#opts = opts;
     this.#official = !opts.baseUrl || new URL(opts.baseUrl).hostname === "api.openai.com";
@@ -56,12 +67,16 @@ export class OpenAiTtsEngine implements TtsEngine {
    */
   async checkVoice(voice: string, model: string): Promise<void> {
     if (this.#official) {
-      if (!this.#opts.apiKey) throw new AppError("provider_auth", "openai: OPENAI_API_KEY is not set (needed for OpenAI text-to-speech)");
+      if (!this.#opts.apiKey)
+        throw new AppError("provider_auth", "openai: OPENAI_API_KEY is not set (needed for OpenAI text-to-speech)");
       if (!(OPENAI_VOICES as readonly string[]).includes(voice)) {
         throw invalidInput("voice_id", `"${voice}" is not an OpenAI voice; use one of ${OPENAI_VOICES.join(", ")}`);
       }
       if (!(OPENAI_TTS_MODELS as readonly string[]).includes(model) && !model.startsWith("gpt-4o-mini-tts-")) {
-        throw invalidInput("tts_model", `"${model}" is not an OpenAI speech model; use one of ${OPENAI_TTS_MODELS.join(", ")}`);
+        throw invalidInput(
+          "tts_model",
+          `"${model}" is not an OpenAI speech model; use one of ${OPENAI_TTS_MODELS.join(", ")}`,
+        );
       }
       return;
     }
@@ -71,19 +86,31 @@ export class OpenAiTtsEngine implements TtsEngine {
     const unknown = parts.filter((p) => !known.has(p));
     if (unknown.length > 0) {
       const sample = [...known].slice(0, 12).join(", ");
-      throw invalidInput("voice_id", `"${unknown.join("+")}" is not a voice of the speech server at the configured OPENAI_BASE_URL; it offers ${sample}${known.size > 12 ? ", …" : ""}`);
+      throw invalidInput(
+        "voice_id",
+        `"${unknown.join("+")}" is not a voice of the speech server at the configured OPENAI_BASE_URL; it offers ${sample}${known.size > 12 ? ", …" : ""}`,
+      );
     }
   }
 
   async synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
     const speed = req.settings?.speed;
     if (speed !== undefined && !(speed >= OPENAI_SPEED.min && speed <= OPENAI_SPEED.max)) {
-      throw invalidInput("settings.speed", `must be between ${OPENAI_SPEED.min} and ${OPENAI_SPEED.max} for OpenAI speech (got ${speed})`);
+      throw invalidInput(
+        "settings.speed",
+        `must be between ${OPENAI_SPEED.min} and ${OPENAI_SPEED.max} for OpenAI speech (got ${speed})`,
+      );
     }
-    const params: OpenAI.Audio.SpeechCreateParams = { model: req.model, voice: req.voice, input: req.text, response_format: "pcm" };
+    const params: OpenAI.Audio.SpeechCreateParams = {
+      model: req.model,
+      voice: req.voice,
+      input: req.text,
+      response_format: "pcm",
+    };
     if (speed !== undefined) params.speed = speed;
     // Only the gpt-4o-mini-tts family reads instructions; tts-1 would refuse the request.
-    if (req.settings?.instructions && req.model.startsWith("gpt-4o-mini-tts")) params.instructions = req.settings.instructions;
+    if (req.settings?.instructions && req.model.startsWith("gpt-4o-mini-tts"))
+      params.instructions = req.settings.instructions;
     let bytes: Uint8Array;
     try {
       const response = await this.#client.audio.speech.create(params, { signal });
@@ -91,7 +118,8 @@ export class OpenAiTtsEngine implements TtsEngine {
     } catch (err) {
       throw mapOpenAiError(err, signal);
     }
-    if (bytes.byteLength < 2) throw new AppError("provider_transient", `openai: the speech server returned no audio for voice ${req.voice}`);
+    if (bytes.byteLength < 2)
+      throw new AppError("provider_transient", `openai: the speech server returned no audio for voice ${req.voice}`);
     return s16leToPcm(bytes, OPENAI_PCM_RATE);
   }
 
@@ -117,7 +145,13 @@ function parseVoiceList(body: unknown): Set<string> | null {
   const raw = Array.isArray(body) ? body : (body as { voices?: unknown } | null)?.voices;
   if (!Array.isArray(raw)) return null;
   const ids = raw
-    .map((v) => (typeof v === "string" ? v : ((v as Record<string, unknown>)?.id ?? (v as Record<string, unknown>)?.voice_id ?? (v as Record<string, unknown>)?.name)))
+    .map((v) =>
+      typeof v === "string"
+        ? v
+        : ((v as Record<string, unknown>)?.id ??
+          (v as Record<string, unknown>)?.voice_id ??
+          (v as Record<string, unknown>)?.name),
+    )
     .filter((v): v is string => typeof v === "string");
   return ids.length > 0 ? new Set(ids) : null;
 }
@@ -127,7 +161,13 @@ export function mapOpenAiError(err: unknown, signal: AbortSignal): AppError {
   if (signal.aborted) return canceledError(signal, "speech synthesis");
   if (err instanceof OpenAI.APIError && typeof err.status === "number") {
     const detail = (err.error as { message?: string } | undefined)?.message ?? err.message;
-    return httpStatusError({ provider: "openai", status: err.status, header: (name) => err.headers?.get(name), detail, cause: err });
+    return httpStatusError({
+      provider: "openai",
+      status: err.status,
+      header: (name) => err.headers?.get(name),
+      detail,
+      cause: err,
+    });
   }
   // APIConnectionError (refused, reset, DNS) and a body cut off mid-stream: no usable answer.
   return connectionError("openai", err);

@@ -42,7 +42,8 @@ export function wavToPcm(bytes: Uint8Array): Pcm {
       sampleRate = view.getUint32(body + 4, true);
       bits = view.getUint16(body + 14, true);
     } else if (id === "data") {
-      if (bits !== 16 || channels !== 1) throw new AppError("internal", `wav: expected 16-bit mono, got ${bits}-bit ${channels}-channel`);
+      if (bits !== 16 || channels !== 1)
+        throw new AppError("internal", `wav: expected 16-bit mono, got ${bits}-bit ${channels}-channel`);
       const end = Math.min(bytes.byteLength, body + size);
       return s16leToPcm(bytes.subarray(body, end), sampleRate);
     }

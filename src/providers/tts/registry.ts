@@ -9,7 +9,6 @@ import { ElevenLabsTtsEngine } from "./elevenlabs.js";
 import { OpenAiTtsEngine } from "./openai.js";
 import { ResilientTtsEngine, type ResilienceOptions } from "./resilient.js";
 
-
 /**
  * "auto" → the OpenAI-compatible speech endpoint when one is configured (TTS_API_KEY or
  * TTS_BASE_URL, else OPENAI_API_KEY or OPENAI_BASE_URL; a server such as Kokoro-FastAPI needs no
@@ -24,15 +23,34 @@ export function resolveTtsProvider(name: TtsProviderName, config: Pick<Config, "
  * A ready engine. Limits are per provider (and endpoint) and process, shared by all engines built
  * here: OpenAI 4, ElevenLabs 2, built-in 1–2 (see each engine's `concurrency` for why).
  */
-export function createTtsEngine(provider: ConcreteTtsProvider, config: Pick<Config, "tts" | "elevenlabs">, log: Logger, opts: ResilienceOptions = {}): TtsEngine {
+export function createTtsEngine(
+  provider: ConcreteTtsProvider,
+  config: Pick<Config, "tts" | "elevenlabs">,
+  log: Logger,
+  opts: ResilienceOptions = {},
+): TtsEngine {
   const child = log.child({ tts: provider });
   switch (provider) {
     case "openai":
-      return new ResilientTtsEngine(new OpenAiTtsEngine(config.tts, child), `openai ${config.tts.baseUrl ?? ""}`, child, opts);
+      return new ResilientTtsEngine(
+        new OpenAiTtsEngine(config.tts, child),
+        `openai ${config.tts.baseUrl ?? ""}`,
+        child,
+        opts,
+      );
     case "elevenlabs":
-      return new ResilientTtsEngine(new ElevenLabsTtsEngine(config.elevenlabs, child), `elevenlabs ${config.elevenlabs.baseUrl ?? ""}`, child, opts);
+      return new ResilientTtsEngine(
+        new ElevenLabsTtsEngine(config.elevenlabs, child),
+        `elevenlabs ${config.elevenlabs.baseUrl ?? ""}`,
+        child,
+        opts,
+      );
     case "builtin":
       // Flite runs locally and cannot rate-limit or time out like a server; one attempt, generous timeout.
-      return new ResilientTtsEngine(new BuiltinTtsEngine(child), "builtin", child, { attempts: 1, timeoutMs: 120_000, ...opts });
+      return new ResilientTtsEngine(new BuiltinTtsEngine(child), "builtin", child, {
+        attempts: 1,
+        timeoutMs: 120_000,
+        ...opts,
+      });
   }
 }

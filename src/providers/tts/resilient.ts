@@ -47,12 +47,7 @@ export class ResilientTtsEngine implements TtsEngine {
 
   readonly #inner: TtsEngine;
   readonly #log: Logger;
-  constructor(
-    inner: TtsEngine,
-    limiterKey: string,
-    log: Logger,
-    opts: ResilienceOptions = {},
-  ) {
+  constructor(inner: TtsEngine, limiterKey: string, log: Logger, opts: ResilienceOptions = {}) {
     this.#log = log;
     this.#inner = inner;
     this.provider = inner.provider;
@@ -68,13 +63,18 @@ export class ResilientTtsEngine implements TtsEngine {
   checkVoice(voice: string, model: string): Promise<void> {
     // Voice lists are fetched over the network by some providers: same retries and per-attempt
     // timeout, no slot needed, and nothing to cancel (it is one small request before any work).
-    return this.#retrying(new AbortController().signal, "voice check", (s) => withTimeout(() => this.#inner.checkVoice(voice, model), this.#timeoutMs, s, `${this.provider} voice check`));
+    return this.#retrying(new AbortController().signal, "voice check", (s) =>
+      withTimeout(() => this.#inner.checkVoice(voice, model), this.#timeoutMs, s, `${this.provider} voice check`),
+    );
   }
 
   synthesize(req: SpeechRequest, signal: AbortSignal): Promise<Pcm> {
     // The slot is held per attempt, not across the backoff sleep, so a waiting retry never blocks others.
     return this.#retrying(signal, "speech", (s) =>
-      this.#limiter.run(() => withTimeout((t) => this.#inner.synthesize(req, t), this.#timeoutMs, s, `${this.provider} speech request`), s),
+      this.#limiter.run(
+        () => withTimeout((t) => this.#inner.synthesize(req, t), this.#timeoutMs, s, `${this.provider} speech request`),
+        s,
+      ),
     );
   }
 
@@ -87,7 +87,10 @@ export class ResilientTtsEngine implements TtsEngine {
       signal,
       what: `${this.provider} ${what}`,
       onRetry: ({ attempt, delayMs, error }) =>
-        this.#log.warn({ provider: this.provider, attempt, delayMs, err: describeError(error) }, `${this.provider} ${what} failed; retrying`),
+        this.#log.warn(
+          { provider: this.provider, attempt, delayMs, err: describeError(error) },
+          `${this.provider} ${what} failed; retrying`,
+        ),
     });
   }
 }

@@ -144,7 +144,8 @@ function capGroup(group: Unit[], budget: number): Unit[] {
   group.forEach((u, i) => {
     const share = (budget * words(u)) / total;
     let acc = 0;
-    while (kept[i]! < u.sentences.length && acc + wordCount(u.sentences[kept[i]!]!) <= share) acc += wordCount(u.sentences[kept[i]!++]!);
+    while (kept[i]! < u.sentences.length && acc + wordCount(u.sentences[kept[i]!]!) <= share)
+      acc += wordCount(u.sentences[kept[i]!++]!);
     used += acc;
   });
   group.forEach((u, i) => {
@@ -155,7 +156,9 @@ function capGroup(group: Unit[], budget: number): Unit[] {
     }
   });
   if (used === 0) kept[0] = 1; // a segment always says something
-  return group.map((u, i) => ({ ...u, sentences: u.sentences.slice(0, kept[i]) })).filter((u) => u.sentences.length > 0);
+  return group
+    .map((u, i) => ({ ...u, sentences: u.sentences.slice(0, kept[i]) }))
+    .filter((u) => u.sentences.length > 0);
 }
 
 /** Each group cut to its share of the length budget, then described. */

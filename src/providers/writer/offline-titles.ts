@@ -13,7 +13,12 @@ const FIRST_WORDS = 6;
 const FIRST_CLAUSE_WORDS = 8;
 
 export function clip(text: string, max: number): string {
-  return [...text].length <= max ? text : `${[...text].slice(0, max - 1).join("").trimEnd()}…`;
+  return [...text].length <= max
+    ? text
+    : `${[...text]
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 /** "A", "A and B", "A, B and C" in English; "A, B, C" otherwise. */
@@ -29,9 +34,16 @@ export function firstWords(sentence: string): string {
   // A sentence written without spaces (Chinese, Japanese) is cut by characters instead.
   if (words.length === 1) return /^(.{2,24}?)[、，,：:;；]/u.exec(bare)?.[1] ?? clip(bare, 24);
   const clause = words.findIndex((w, i) => i >= 1 && i < FIRST_CLAUSE_WORDS && /[,;:—–)]$/.test(w));
-  if (clause >= 0) return words.slice(0, clause + 1).join(" ").replace(/[,;:—–]+$/, "");
+  if (clause >= 0)
+    return words
+      .slice(0, clause + 1)
+      .join(" ")
+      .replace(/[,;:—–]+$/, "");
   if (words.length <= FIRST_CLAUSE_WORDS) return bare;
-  return `${words.slice(0, FIRST_WORDS).join(" ").replace(/[,;:—–]+$/, "")}…`;
+  return `${words
+    .slice(0, FIRST_WORDS)
+    .join(" ")
+    .replace(/[,;:—–]+$/, "")}…`;
 }
 
 export function chapterTitle(p: PlannedSegment, english: boolean, onlyChapter: string | undefined): string {

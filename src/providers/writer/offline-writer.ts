@@ -28,7 +28,11 @@ const TRANSITIONS = [
 ];
 // Into a chapter named by its first words: saying the name would only say them twice.
 const UNNAMED_TRANSITIONS = ["Let's move on.", "Here's the next part.", "On to the next part."];
-const GUEST_HELLOS = [(host: string) => `Thanks, ${host}. Glad to be here.`, () => "Hi everyone, happy to join.", () => "Great to be here."];
+const GUEST_HELLOS = [
+  (host: string) => `Thanks, ${host}. Glad to be here.`,
+  () => "Hi everyone, happy to join.",
+  () => "Great to be here.",
+];
 const GUEST_GOODBYES = ["Thanks for having me.", "It was a pleasure.", "Bye, everyone."];
 
 /** A sentence ends once: "about What is Zod?" gets no extra full stop. */
@@ -47,7 +51,8 @@ export function isEnglish(language: string): boolean {
 
 function checkInput(input: WriterInput): void {
   if (input.speakers.length < 1) throw invalidInput("speakers", "must name at least one speaker");
-  if (!Number.isInteger(input.numSegments) || input.numSegments < 1) throw invalidInput("num_segments", "must be a whole number of at least 1");
+  if (!Number.isInteger(input.numSegments) || input.numSegments < 1)
+    throw invalidInput("num_segments", "must be a whole number of at least 1");
 }
 
 /**
@@ -137,7 +142,13 @@ export class OfflineWriter implements ScriptWriter {
     return { segments: outlineFromPlan(this.#chapters(input).plan, english, input.episodeName) };
   }
 
-  async segment(input: WriterInput, outline: Outline, index: number, _before: string, signal: AbortSignal): Promise<Turn[]> {
+  async segment(
+    input: WriterInput,
+    outline: Outline,
+    index: number,
+    _before: string,
+    signal: AbortSignal,
+  ): Promise<Turn[]> {
     if (signal.aborted) throw new AppError("canceled", "the job was canceled");
     checkInput(input);
     const count = outline.segments.length;
@@ -154,11 +165,12 @@ export class OfflineWriter implements ScriptWriter {
 
     if (index === 0) {
       if (en) {
-        const withMe = guests.length === 0 ? "" : `, and with me today ${guests.length === 1 ? "is" : "are"} ${listing(guests)}`;
+        const withMe =
+          guests.length === 0 ? "" : `, and with me today ${guests.length === 1 ? "is" : "are"} ${listing(guests)}`;
         // A chapter named after the episode or by its own first words has no name worth announcing.
         const start = named ? ` ${ending(`Let's start with ${midSentence(seg.name)}`)}` : "";
         turns.push(say(host, `${ending(`Welcome to ${input.episodeName}`)} I'm ${host}${withMe}.${start}`));
-        guests.forEach((g, i) => turns.push(say(g, GUEST_HELLOS[i % GUEST_HELLOS.length]!(host))));
+        for (const [i, g] of guests.entries()) turns.push(say(g, GUEST_HELLOS[i % GUEST_HELLOS.length]!(host)));
       } else {
         turns.push(say(host, `${input.episodeName} — ${[host, ...guests].join(", ")}.`));
       }
@@ -189,14 +201,15 @@ export class OfflineWriter implements ScriptWriter {
       });
     } else {
       const earlier = outline.segments.slice(0, index).map((s) => s.name);
-      if (earlier.length) turns.push(say(host, en ? `To recap, we talked about ${listing(earlier)}.` : `${earlier.join(" · ")}.`));
+      if (earlier.length)
+        turns.push(say(host, en ? `To recap, we talked about ${listing(earlier)}.` : `${earlier.join(" · ")}.`));
     }
 
     if (index === count - 1) {
       if (en) {
         const thanks = guests.length ? `, and thanks to ${listing(guests)} for joining me` : "";
         turns.push(say(host, `${ending(`That's all for ${input.episodeName}`)} Thanks for listening${thanks}.`));
-        guests.forEach((g, i) => turns.push(say(g, GUEST_GOODBYES[i % GUEST_GOODBYES.length]!)));
+        for (const [i, g] of guests.entries()) turns.push(say(g, GUEST_GOODBYES[i % GUEST_GOODBYES.length]!));
       } else {
         turns.push(say(host, ending(input.episodeName)));
       }

@@ -11,7 +11,15 @@ import { outlineMessages, segmentMessages, type ChatMessage } from "./prompts.js
 import type { RetryPolicy } from "../../core/resilience/backoff.js";
 import { withRetries } from "../../core/resilience/retry.js";
 import { LLM_RETRY, LLM_WHAT, toAppError } from "./provider-errors.js";
-import { formatIssues, OUTLINE_FORMAT, outlineJsonSchema, outlineSchema, TURNS_FORMAT, turnsJsonSchema, turnsSchema } from "./schemas.js";
+import {
+  formatIssues,
+  OUTLINE_FORMAT,
+  outlineJsonSchema,
+  outlineSchema,
+  TURNS_FORMAT,
+  turnsJsonSchema,
+  turnsSchema,
+} from "./schemas.js";
 
 export interface OpenAiWriterOptions {
   client: OpenAI;
@@ -66,7 +74,10 @@ export function checkTurns(value: unknown, speakers: Speaker[], segment: number)
   const problems: string[] = [];
   const turns = parsed.data.turns.map((t, i) => {
     const name = canonical.get(t.speaker.toLowerCase());
-    if (!name) problems.push(`turns[${i}].speaker: "${t.speaker}" is not a speaker of this episode (use exactly one of: ${allowed})`);
+    if (!name)
+      problems.push(
+        `turns[${i}].speaker: "${t.speaker}" is not a speaker of this episode (use exactly one of: ${allowed})`,
+      );
     return { speaker: name ?? t.speaker, text: t.text, segment };
   });
   if (problems.length) return { ok: false, reason: problems.slice(0, 5).join("; ") };
@@ -101,9 +112,18 @@ export class OpenAiWriter implements ScriptWriter {
     );
   }
 
-  async segment(input: WriterInput, outline: Outline, index: number, before: string, signal: AbortSignal): Promise<Turn[]> {
+  async segment(
+    input: WriterInput,
+    outline: Outline,
+    index: number,
+    before: string,
+    signal: AbortSignal,
+  ): Promise<Turn[]> {
     if (!outline.segments[index]) {
-      throw new AppError("internal", `segment index ${index} is outside the outline (${outline.segments.length} segments)`);
+      throw new AppError(
+        "internal",
+        `segment index ${index} is outside the outline (${outline.segments.length} segments)`,
+      );
     }
     return this.#structured(
       `segment ${index + 1} of ${outline.segments.length}`,
@@ -145,14 +165,22 @@ export class OpenAiWriter implements ScriptWriter {
         result = extracted.ok ? check(extracted.value) : extracted;
       }
       if (result.ok) return result.value;
-      reason = result.reason + (choice?.finish_reason === "length" ? " (the reply was cut off at the token limit; be more concise)" : "");
+      reason =
+        result.reason +
+        (choice?.finish_reason === "length" ? " (the reply was cut off at the token limit; be more concise)" : "");
       this.#opts.log.warn({ what, attempt: attempt + 1, reason }, "LLM reply did not follow the rules");
       messages.push(
         { role: "assistant", content: content.slice(0, FEEDBACK_REPLY_CHARS) },
-        { role: "user", content: `Your reply was not valid: ${reason}. Reply again with only the corrected JSON object, following every rule above.` },
+        {
+          role: "user",
+          content: `Your reply was not valid: ${reason}. Reply again with only the corrected JSON object, following every rule above.`,
+        },
       );
     }
-    throw new AppError("provider_permanent", `${what} gave no valid reply in ${this.#repairAttempts + 1} attempts; last problem: ${reason}`);
+    throw new AppError(
+      "provider_permanent",
+      `${what} gave no valid reply in ${this.#repairAttempts + 1} attempts; last problem: ${reason}`,
+    );
   }
 
   async #complete(
@@ -175,7 +203,12 @@ export class OpenAiWriter implements ScriptWriter {
           model: this.#opts.model,
           messages,
           ...(this.#structuredOutput
-            ? { response_format: { type: "json_schema", json_schema: { name: format.name, strict: true, schema: format.schema } } as const }
+            ? {
+                response_format: {
+                  type: "json_schema",
+                  json_schema: { name: format.name, strict: true, schema: format.schema },
+                } as const,
+              }
             : {}),
           ...(maxTokens ? { [limitField]: maxTokens } : {}),
         },
@@ -184,7 +217,12 @@ export class OpenAiWriter implements ScriptWriter {
     } catch (err) {
       // A server that rejects json_schema outright still gets the shape from the prompt, and the
       // reply is parsed and validated either way.
-      if (this.#structuredOutput && err instanceof APIError && (err.status === 400 || err.status === 422) && /response_format|json_schema/i.test(err.message)) {
+      if (
+        this.#structuredOutput &&
+        err instanceof APIError &&
+        (err.status === 400 || err.status === 422) &&
+        /response_format|json_schema/i.test(err.message)
+      ) {
         this.#structuredOutput = false;
         this.#opts.log.warn({ what, err: err.message }, "the server refused structured output; asking without it");
         return this.#complete(messages, format, maxTokens, signal, what);

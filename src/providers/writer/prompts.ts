@@ -28,7 +28,10 @@ function speakerLines(speakers: Speaker[]): string {
   return speakers
     .map((s, i) => {
       const role = i === 0 ? " (host)" : "";
-      const parts = [s.backstory && `Backstory: ${s.backstory.trim()}`, s.personality && `Personality: ${s.personality.trim()}`].filter(Boolean);
+      const parts = [
+        s.backstory && `Backstory: ${s.backstory.trim()}`,
+        s.personality && `Personality: ${s.personality.trim()}`,
+      ].filter(Boolean);
       return `Speaker ${i + 1}: ${s.name}${role}${parts.length ? ` — ${parts.join(" ")}` : ""}`;
     })
     .join("\n");
@@ -42,7 +45,9 @@ function commonHeader(input: WriterInput): string {
   if (input.briefing.trim()) lines.push(`Briefing from the producer: ${input.briefing.trim()}`);
   lines.push(`Speakers:\n${speakerLines(input.speakers)}`);
   if (input.targetMinutes) {
-    lines.push(`Target length of the whole episode: about ${input.targetMinutes} minutes (about ${input.targetMinutes * WORDS_PER_MINUTE} spoken words).`);
+    lines.push(
+      `Target length of the whole episode: about ${input.targetMinutes} minutes (about ${input.targetMinutes * WORDS_PER_MINUTE} spoken words).`,
+    );
   }
   return lines.join("\n");
 }
@@ -82,7 +87,9 @@ export function turnGuidance(outline: Outline, index: number, targetMinutes?: nu
 export function segmentMessages(input: WriterInput, outline: Outline, index: number, before: string): ChatMessage[] {
   const seg = outline.segments[index]!;
   const last = outline.segments.length - 1;
-  const plan = outline.segments.map((s, i) => `${i + 1}. ${s.name} — ${s.description}${i === index ? "   <== this segment" : ""}`).join("\n");
+  const plan = outline.segments
+    .map((s, i) => `${i + 1}. ${s.name} — ${s.description}${i === index ? "   <== this segment" : ""}`)
+    .join("\n");
   const names = input.speakers.map((s) => s.name).join(", ");
   const place =
     index === 0
@@ -99,7 +106,9 @@ export function segmentMessages(input: WriterInput, outline: Outline, index: num
     `Episode outline:\n${plan}`,
     `Write segment ${index + 1} of ${outline.segments.length}: "${seg.name}" — ${seg.description}\n` +
       `Size: ${seg.size}, ${turnGuidance(outline, index, input.targetMinutes)}. ${place}`,
-    before.trim() ? `What was already said (summary; do not repeat it):\n${before.trim()}` : "Nothing has been said yet.",
+    before.trim()
+      ? `What was already said (summary; do not repeat it):\n${before.trim()}`
+      : "Nothing has been said yet.",
     `Use only these speaker names, spelled exactly: ${names}.`,
     `Reply with only this JSON shape: {"turns":[{"speaker":"${input.speakers[0]?.name ?? "Name"}","text":"…"}]}`,
     sourceBlock(input.content),

@@ -16,7 +16,9 @@ export function toAppError(err: unknown, what: string, signal: AbortSignal, time
   if (err instanceof AppError) return err;
   if (signal.aborted || err instanceof APIUserAbortError) return canceled();
   if (err instanceof APIConnectionTimeoutError) {
-    return new AppError("provider_transient", `${what}: no reply within ${Math.round(timeoutMs / 1000)} s`, { cause: err });
+    return new AppError("provider_transient", `${what}: no reply within ${Math.round(timeoutMs / 1000)} s`, {
+      cause: err,
+    });
   }
   if (err instanceof APIConnectionError) {
     return new AppError("provider_transient", `${what}: connection failed (${err.message})`, { cause: err });

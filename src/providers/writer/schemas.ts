@@ -35,7 +35,6 @@ export const turnsSchema = z.object({
   turns: z.array(RawTurnSchema).min(1, "must have at least one turn"),
 });
 
-
 /** Strip what strict mode rejects or does not need at the top level. */
 function wire(schema: z.ZodType): Record<string, unknown> {
   const json = z.toJSONSchema(schema) as Record<string, unknown>;
@@ -78,7 +77,10 @@ export function turnsJsonSchema(speakers: Speaker[]): Record<string, unknown> {
 /** "segments[2].size: Invalid option …" — one line per issue, paths as a person reads them. */
 export function formatIssues(error: z.ZodError, max = 5): string {
   const lines = error.issues.slice(0, max).map((i) => {
-    const path = i.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+    const path = i.path.reduce<string>(
+      (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+      "",
+    );
     return `${path || "(root)"}: ${i.message}`;
   });
   if (error.issues.length > max) lines.push(`… and ${error.issues.length - max} more`);

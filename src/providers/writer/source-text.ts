@@ -46,7 +46,9 @@ export function cleanInline(text: string): string {
 
 // Words after which a full stop almost never ends the sentence, because a name or number follows.
 const ABBREVIATIONS = new Set(
-  "mr mrs ms mx dr prof sr jr st mt ft vs e.g i.e cf viz fig figs eq approx ca gen col lt sgt capt cmdr rev gov sen rep hon pres dept vol pp ch sec no nos art p".split(" "),
+  "mr mrs ms mx dr prof sr jr st mt ft vs e.g i.e cf viz fig figs eq approx ca gen col lt sgt capt cmdr rev gov sen rep hon pres dept vol pp ch sec no nos art p".split(
+    " ",
+  ),
 );
 
 function isAbbreviation(before: string, next: string): boolean {
@@ -104,12 +106,17 @@ type Line =
 type Group = { kind: "heading"; text: string } | { kind: "lines"; lines: Line[] };
 
 function headingText(raw: string): string {
-  return cleanInline(raw).replace(/[:.]+$/, "").trim();
+  return cleanInline(raw)
+    .replace(/[:.]+$/, "")
+    .trim();
 }
 
 /** Source lines → headings and groups of lines between blank lines; code, front matter, link definitions dropped. */
 function scan(source: string): Group[] {
-  const lines = source.replace(/\r\n?/g, "\n").replace(/<!--[\s\S]*?-->/g, "").split("\n");
+  const lines = source
+    .replace(/\r\n?/g, "\n")
+    .replace(/<!--[\s\S]*?-->/g, "")
+    .split("\n");
   const groups: Group[] = [];
   let cur: Line[] = [];
   const end = () => {
@@ -249,7 +256,8 @@ class Reader {
 
   readonly #english: boolean;
   constructor(english: boolean) {
-    this.#english = english;}
+    this.#english = english;
+  }
 
   heading(text: string): void {
     this.#close();
@@ -371,7 +379,7 @@ class Reader {
     if (intro) this.#say(intro, { introduces: true });
     for (const item of items) {
       const sentences = splitSentences(asSentence(cleanInline(item)));
-      sentences.forEach((s, i) => this.#say(s, { capital: i === 0 }));
+      for (const [i, s] of sentences.entries()) this.#say(s, { capital: i === 0 });
     }
     if (!this.#join) this.#keepTogether(from);
   }

@@ -1,7 +1,17 @@
 // A fake of the ElevenLabs API speaking its real wire format: POST /v1/text-to-speech/{voice_id}
 // ?output_format=pcm_<rate> (header xi-api-key, snake_case JSON body) → raw s16le bytes, and
 // GET /v1/voices → { voices: [{ voice_id, name, category }] }.
-import { delay, newStats, playFailure, sendJson, toneBytes, track, type FailureStep, type SpeechFake, type SpeechFakeOptions } from "./speech-common.js";
+import {
+  delay,
+  newStats,
+  playFailure,
+  sendJson,
+  toneBytes,
+  track,
+  type FailureStep,
+  type SpeechFake,
+  type SpeechFakeOptions,
+} from "./speech-common.js";
 
 /** Two of ElevenLabs' premade voices (Rachel, George) plus one invented id. */
 export const ELEVENLABS_FAKE_VOICES = [
@@ -15,7 +25,10 @@ export interface ElevenLabsFakeOptions extends SpeechFakeOptions {
 }
 
 const elevenError = (status: number, message: string) => ({
-  detail: { status: status === 401 ? "invalid_api_key" : status === 429 ? "too_many_concurrent_requests" : "error", message },
+  detail: {
+    status: status === 401 ? "invalid_api_key" : status === 429 ? "too_many_concurrent_requests" : "error",
+    message,
+  },
 });
 
 export interface ElevenLabsFake extends SpeechFake {
@@ -42,7 +55,9 @@ export function fakeElevenLabs(opts: ElevenLabsFakeOptions = {}): ElevenLabsFake
     if (playFailure(failures, res, elevenError)) return true;
     const voiceId = decodeURIComponent(tts![1]!);
     if (!voices.some((v) => v.voice_id === voiceId)) {
-      return sendJson(res, 404, { detail: { status: "voice_not_found", message: `A voice with the voice_id ${voiceId} was not found.` } });
+      return sendJson(res, 404, {
+        detail: { status: "voice_not_found", message: `A voice with the voice_id ${voiceId} was not found.` },
+      });
     }
     const format = /^pcm_(\d+)$/.exec(url.searchParams.get("output_format") ?? "");
     if (!format) return sendJson(res, 422, elevenError(422, "this fake only speaks output_format=pcm_<rate>"));
@@ -52,11 +67,14 @@ export function fakeElevenLabs(opts: ElevenLabsFakeOptions = {}): ElevenLabsFake
     } catch {
       return sendJson(res, 400, elevenError(400, "invalid JSON body"));
     }
-    if (typeof params.text !== "string" || params.text === "") return sendJson(res, 422, elevenError(422, "text is required"));
+    if (typeof params.text !== "string" || params.text === "")
+      return sendJson(res, 422, elevenError(422, "text is required"));
     const speed = typeof params.voice_settings?.speed === "number" ? params.voice_settings.speed : 1;
     if (!(await delay(opts.latencyMs ?? 0, res))) return true;
     stats.synthesized++;
-    res.writeHead(200, { "content-type": "audio/pcm" }).end(toneBytes(voiceId, params.text, Number(format[1]), speed, opts.msPerChar));
+    res
+      .writeHead(200, { "content-type": "audio/pcm" })
+      .end(toneBytes(voiceId, params.text, Number(format[1]), speed, opts.msPerChar));
     return true;
   };
   return { handler, stats, fail: (...steps) => failures.push(...steps), voiceListCalls: () => listCalls };

@@ -8,12 +8,17 @@ import { OUTLINE_FORMAT, TURNS_FORMAT } from "../../providers/writer/schemas.js"
 export interface ChatRequestBody {
   model: string;
   messages: { role: string; content: string }[];
-  response_format?: { type: string; json_schema?: { name: string; strict?: boolean; schema?: Record<string, unknown> } };
+  response_format?: {
+    type: string;
+    json_schema?: { name: string; strict?: boolean; schema?: Record<string, unknown> };
+  };
   max_tokens?: number;
   max_completion_tokens?: number;
 }
 
-export type FakeChatReply = string | { content?: string | null; refusal?: string; finishReason?: "stop" | "length" | "content_filter" };
+export type FakeChatReply =
+  | string
+  | { content?: string | null; refusal?: string; finishReason?: "stop" | "length" | "content_filter" };
 
 export type FakeChatFailure =
   /** Answer with this status and an OpenAI-style error body; retryAfter is sent as the Retry-After header. */
@@ -60,7 +65,8 @@ export function defaultChatReply(body: ChatRequestBody): string {
   const prompt = body.messages.map((m) => m.content).join("\n");
   // Without response_format (a server that refused it) a model goes by the shape in the prompt.
   const format =
-    body.response_format?.json_schema?.name ?? (prompt.includes('{"segments":[') ? OUTLINE_FORMAT : prompt.includes('{"turns":[') ? TURNS_FORMAT : undefined);
+    body.response_format?.json_schema?.name ??
+    (prompt.includes('{"segments":[') ? OUTLINE_FORMAT : prompt.includes('{"turns":[') ? TURNS_FORMAT : undefined);
   if (format === OUTLINE_FORMAT) {
     const n = Number(/exactly (\d+) segments/.exec(prompt)?.[1] ?? 3);
     const segments = Array.from({ length: n }, (_, i) => ({
@@ -105,9 +111,20 @@ export function openAiChatFake(opts: FakeChatOptions = {}): ChatHandler {
     const failure = failures.shift();
     if (failure && "hang" in failure) return true; // the response stays open until the client gives up
     if (failure) {
-      const headers: Record<string, string> = failure.retryAfter !== undefined ? { "retry-after": failure.retryAfter } : {};
-      const type = failure.status === 429 ? "rate_limit_exceeded" : failure.status >= 500 ? "server_error" : "invalid_request_error";
-      sendJson(res, failure.status, errorBody(failure.message ?? `fake failure ${failure.status}`, type, failure.code ?? null), headers);
+      const headers: Record<string, string> =
+        failure.retryAfter !== undefined ? { "retry-after": failure.retryAfter } : {};
+      const type =
+        failure.status === 429
+          ? "rate_limit_exceeded"
+          : failure.status >= 500
+            ? "server_error"
+            : "invalid_request_error";
+      sendJson(
+        res,
+        failure.status,
+        errorBody(failure.message ?? `fake failure ${failure.status}`, type, failure.code ?? null),
+        headers,
+      );
       return true;
     }
     const call = served++;
@@ -128,9 +145,15 @@ export function openAiChatFake(opts: FakeChatOptions = {}): ChatHandler {
             logprobs: null,
           },
         ],
-        usage: { prompt_tokens: Math.ceil(raw.length / 4), completion_tokens: Math.ceil((content ?? "").length / 4), total_tokens: 0 },
+        usage: {
+          prompt_tokens: Math.ceil(raw.length / 4),
+          completion_tokens: Math.ceil((content ?? "").length / 4),
+          total_tokens: 0,
+        },
       });
-    })().catch((err: unknown) => sendJson(res, 500, errorBody(`fake reply function threw: ${String(err)}`, "server_error", null)));
+    })().catch((err: unknown) =>
+      sendJson(res, 500, errorBody(`fake reply function threw: ${String(err)}`, "server_error", null)),
+    );
     return true;
   };
   return Object.assign(handler, { bodies });

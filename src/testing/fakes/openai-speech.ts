@@ -1,8 +1,32 @@
 // A fake of OpenAI's speech endpoint (and of compatible servers such as Kokoro-FastAPI) speaking
 // the real wire format: POST {base}/audio/speech with a JSON body → raw audio bytes.
-import { delay, newStats, playFailure, sendJson, toneBytes, track, type FailureStep, type SpeechFake, type SpeechFakeOptions } from "./speech-common.js";
+import {
+  delay,
+  newStats,
+  playFailure,
+  sendJson,
+  toneBytes,
+  track,
+  type FailureStep,
+  type SpeechFake,
+  type SpeechFakeOptions,
+} from "./speech-common.js";
 
-export const OPENAI_SPEECH_VOICES = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar"];
+export const OPENAI_SPEECH_VOICES = [
+  "alloy",
+  "ash",
+  "ballad",
+  "coral",
+  "echo",
+  "fable",
+  "nova",
+  "onyx",
+  "sage",
+  "shimmer",
+  "verse",
+  "marin",
+  "cedar",
+];
 
 export interface OpenAiSpeechFakeOptions extends SpeechFakeOptions {
   /**
@@ -13,7 +37,12 @@ export interface OpenAiSpeechFakeOptions extends SpeechFakeOptions {
 }
 
 const openAiError = (status: number, message: string) => ({
-  error: { message, type: status === 401 ? "invalid_request_error" : status === 429 ? "requests" : "server_error", param: null, code: status === 401 ? "invalid_api_key" : null },
+  error: {
+    message,
+    type: status === 401 ? "invalid_request_error" : status === 429 ? "requests" : "server_error",
+    param: null,
+    code: status === 401 ? "invalid_api_key" : null,
+  },
 });
 
 export function fakeOpenAiSpeech(opts: OpenAiSpeechFakeOptions = {}): SpeechFake {
@@ -44,7 +73,8 @@ export function fakeOpenAiSpeech(opts: OpenAiSpeechFakeOptions = {}): SpeechFake
       return sendJson(res, 400, openAiError(400, "model, voice and input are required"));
     }
     if (!voices.has(voice)) return sendJson(res, 400, openAiError(400, `Invalid voice '${voice}'.`));
-    if (params.response_format !== "pcm") return sendJson(res, 400, openAiError(400, "this fake only speaks response_format pcm"));
+    if (params.response_format !== "pcm")
+      return sendJson(res, 400, openAiError(400, "this fake only speaks response_format pcm"));
     const speed = typeof params.speed === "number" ? params.speed : 1;
     if (speed < 0.25 || speed > 4) return sendJson(res, 400, openAiError(400, "speed must be between 0.25 and 4"));
     if (!(await delay(opts.latencyMs ?? 0, res))) return true;

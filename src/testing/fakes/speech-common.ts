@@ -33,7 +33,11 @@ export interface SpeechFakeStats {
 }
 
 /** Same shape as test/fakes/server.ts's FakeHandler (it may ignore the trailing arguments). */
-export type SpeechFakeHandler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => boolean | Promise<boolean>;
+export type SpeechFakeHandler = (
+  req: http.IncomingMessage,
+  body: string,
+  res: http.ServerResponse,
+) => boolean | Promise<boolean>;
 
 export interface SpeechFake {
   handler: SpeechFakeHandler;
@@ -59,7 +63,11 @@ export function track(stats: SpeechFakeStats, res: http.ServerResponse): void {
  * Plays the next failure step, if any. Returns true when the request was handled (answered with an
  * error, left hanging or reset). `errorBody` renders the provider's own error JSON.
  */
-export function playFailure(failures: FailureStep[], res: http.ServerResponse, errorBody: (status: number, message: string) => unknown): boolean {
+export function playFailure(
+  failures: FailureStep[],
+  res: http.ServerResponse,
+  errorBody: (status: number, message: string) => unknown,
+): boolean {
   const step = failures.shift();
   if (!step) return false;
   if ("hang" in step) return true; // the response stays open until the client gives up
@@ -69,7 +77,9 @@ export function playFailure(failures: FailureStep[], res: http.ServerResponse, e
   }
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (step.retryAfter !== undefined) headers["retry-after"] = step.retryAfter;
-  res.writeHead(step.status, headers).end(JSON.stringify(errorBody(step.status, step.message ?? `scripted failure ${step.status}`)));
+  res
+    .writeHead(step.status, headers)
+    .end(JSON.stringify(errorBody(step.status, step.message ?? `scripted failure ${step.status}`)));
   return true;
 }
 
@@ -86,10 +96,22 @@ export function delay(ms: number, res: http.ServerResponse): Promise<boolean> {
 
 const KNOWN_PITCH: Record<string, number> = {
   // deep voices low, bright voices high, so tests can check that the voice reached the provider
-  onyx: 95, echo: 110, ash: 120, fable: 140, alloy: 160, ballad: 150, verse: 170, cedar: 105,
-  nova: 220, shimmer: 240, coral: 210, sage: 200, marin: 230,
+  onyx: 95,
+  echo: 110,
+  ash: 120,
+  fable: 140,
+  alloy: 160,
+  ballad: 150,
+  verse: 170,
+  cedar: 105,
+  nova: 220,
+  shimmer: 240,
+  coral: 210,
+  sage: 200,
+  marin: 230,
   // the ElevenLabs fake's voices (Rachel, George)
-  "21m00Tcm4TlvDq8ikWAM": 215, JBFqnCBsd6RMkjVDRZzb: 115,
+  "21m00Tcm4TlvDq8ikWAM": 215,
+  JBFqnCBsd6RMkjVDRZzb: 115,
 };
 
 /** Fundamental frequency the fake gives a voice: fixed for known names, else a hash into 90–260 Hz. */
@@ -110,7 +132,8 @@ export function toneBytes(voice: string, text: string, sampleRate: number, speed
   for (let i = 0; i < n; i++) {
     const t = i / sampleRate;
     // fundamental + two harmonics, like a (very) plain voice
-    samples[i] = 0.3 * Math.sin(2 * Math.PI * f * t) + 0.12 * Math.sin(4 * Math.PI * f * t) + 0.05 * Math.sin(6 * Math.PI * f * t);
+    samples[i] =
+      0.3 * Math.sin(2 * Math.PI * f * t) + 0.12 * Math.sin(4 * Math.PI * f * t) + 0.05 * Math.sin(6 * Math.PI * f * t);
   }
   return pcmToS16le(samples);
 }

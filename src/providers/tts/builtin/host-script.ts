@@ -19,7 +19,7 @@
 //
 // Test hook: when PODCAST_MCP_TEST_FLITE_CRASH is set and the text contains its value, the host
 // crashes itself with SIGSEGV, as Flite did, so tests can check what a real crash leaves behind.
-export const HOST_SCRIPT = String.raw`
+export const HOST_SCRIPT = `
 "use strict";
 require("node:v8").setFlagsFromString("--no-turbo-fast-api-calls");
 const fs = require("node:fs");

@@ -94,7 +94,8 @@ export class SpeechHost {
     this.#active();
     try {
       return await new Promise<number>((resolve, reject) => {
-        this.#onEnd = (code, sig) => reject(signal.aborted ? canceledError(signal, "speech synthesis") : this.#ended(code, sig));
+        this.#onEnd = (code, sig) =>
+          reject(signal.aborted ? canceledError(signal, "speech synthesis") : this.#ended(code, sig));
         onMessage = (m: Answer) => {
           if (m.id !== id) return;
           if ("error" in m) reject(new Error(m.error));

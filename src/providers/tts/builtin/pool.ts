@@ -27,7 +27,8 @@ export class SpeechHostPool {
 
   readonly #opts: SpeechHostPoolOptions;
   constructor(opts: SpeechHostPoolOptions) {
-    this.#opts = opts;}
+    this.#opts = opts;
+  }
 
   /** Hosts started so far; each compiles the Flite module once. */
   get started(): number {

@@ -49,7 +49,13 @@ export async function sweepOrphans(root: string): Promise<number> {
     const pid = Number(/^podcast-mcp-flite-(\d+)-/.exec(name)?.[1]);
     if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
     const rm = fs.promises.rm(path.join(root, name), { recursive: true, force: true });
-    if (await rm.then(() => true, () => false)) removed++;
+    if (
+      await rm.then(
+        () => true,
+        () => false,
+      )
+    )
+      removed++;
   }
   return removed;
 }
