@@ -8,23 +8,6 @@ import os from "node:os";
 import { backoffMs } from "../core/resilience/backoff.js";
 import type { Logger } from "../log.js";
 
-/**
- * Workers run at this niceness: making audio is batch work, while the DB host and the MCP server
- * answer an agent that waits. On a machine whose cores the workers keep busy, the scheduler then
- * gives a tool call's few milliseconds of CPU to the server and the host first (measured with
- * `npm run bench mcp`, see the README); idle cores still go to the workers in full.
- */
-export const WORKER_NICENESS = 10;
-
-function lowerPriority(pid: number | undefined, log: Logger): void {
-  if (pid === undefined) return;
-  try {
-    os.setPriority(pid, Math.min(19, os.getPriority(process.pid) + WORKER_NICENESS));
-  } catch (err) {
-    log.debug({ err, pid }, "could not lower the worker's priority; it runs at the daemon's");
-  }
-}
-
 export interface SupervisorOptions {
   count: number;
   /** argv after process.execPath (the script and its arguments). */
@@ -111,7 +94,6 @@ export class Supervisor {
     const workerId = `${os.hostname()}:${process.pid}.${slot.index}:${randomBytes(4).toString("hex")}`;
     const env = { ...this.#opts.env, PODCAST_MCP_WORKER_ID: workerId };
     const child = spawn(process.execPath, this.#opts.argv, { env, stdio: ["ignore", 2, 2, "ipc"] });
-    lowerPriority(child.pid, this.#opts.log);
     slot.child = child;
     slot.workerId = workerId;
     slot.startedAt = Date.now();

@@ -1,13 +1,11 @@
 // Real processes, the real embedded engine (rocksdb:// behind the local DB host): the daemon and
 // its workers, exactly-once over 500 jobs, a worker SIGKILLed mid-job, the DB host killed and
 // restarted, and clean shutdowns.
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stopAll, tmpDataDir, waitFor } from "../helpers/procs.js";
 import { pidAlive } from "../../src/db/host-state.js";
 import { readDaemonState } from "../../src/worker/daemon.js";
-import { WORKER_NICENESS } from "../../src/worker/supervisor.js";
 import {
   connectClient,
   daemonReady,
@@ -72,10 +70,6 @@ describe("daemon with 2 worker processes", () => {
     const client = await connectClient(dir);
     const { job_id } = await client.queue.submit("record", { file: log, ms: 3_000 });
     const first = await waitFor(() => readRuns(log)[0], 20_000);
-    // Workers are batch work: they run below the daemon's priority (the DB host and servers answer first).
-    expect(os.getPriority(Number(first.worker))).toBe(
-      Math.min(19, os.getPriority(daemon.child.pid!) + WORKER_NICENESS),
-    );
     const killedAt = Date.now();
     process.kill(Number(first.worker), "SIGKILL");
     const second = await waitFor(
