@@ -12,6 +12,8 @@ import {
   type SpeechFakeOptions,
 } from "./speech-common.js";
 
+// The server's own voice list, written out here on purpose rather than imported from the engine:
+// the fake stands for OpenAI, so a voice our code accepts but the server would refuse shows up.
 export const OPENAI_SPEECH_VOICES = [
   "alloy",
   "ash",
