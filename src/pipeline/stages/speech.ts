@@ -83,10 +83,9 @@ export async function speak(turns: Turn[], voices: VoiceMap, ctx: SpeechContext)
   let failure: unknown;
   const worker = async (queue: Job[]) => {
     for (let job = queue.shift(); job && failure === undefined; job = queue.shift()) {
+      // One message for a cancel however it lands (between turns or inside one): "canceled during speech".
       if (ctx.signal.aborted) {
-        failure ??= new AppError("canceled", `canceled during speech (before turn ${job.index + 1}/${total})`, {
-          cause: ctx.signal.reason,
-        });
+        failure ??= asCanceled(ctx.signal.reason, ctx.signal, "speech");
         return;
       }
       try {
