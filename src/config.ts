@@ -184,6 +184,11 @@ export interface Config {
 
 export { ConfigError };
 
+/** A URL as a person may see it: any user and password in it replaced by `***`. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
 /** One OpenAI-compatible server for one role. Configured = a key or a base URL is set. */
 export interface Endpoint {
   apiKey: string | undefined;

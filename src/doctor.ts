@@ -5,7 +5,7 @@
 import { parseFlags } from "./cli/args.js";
 import { createStatusLine, createStyle } from "./cli/terminal.js";
 import { usageError } from "./cli/usage.js";
-import type { Config } from "./config.js";
+import { type Config, withoutCredentials } from "./config.js";
 import { readHostState, connectFromConfig } from "./db/index.js";
 import { errorMessage } from "./errors.js";
 import { logsRequested, silentLogger } from "./log.js";
@@ -55,7 +55,7 @@ export async function main(args: string[], config: Config): Promise<number> {
   report({ name: "logs", ok: true, detail: logsDetail(config) });
   const host = config.surrealUrl ? undefined : await readHostState(config.dataDir);
   if (config.surrealUrl) {
-    report({ name: "database", ok: true, detail: `SURREAL_URL ${config.surrealUrl.replace(/\/\/[^@/]*@/, "//***@")}` });
+    report({ name: "database", ok: true, detail: `SURREAL_URL ${withoutCredentials(config.surrealUrl)}` });
   } else {
     const running = host && `DB host pid ${host.pid} on 127.0.0.1:${host.port}`;
     report({ name: "local daemon", ok: true, detail: running || "not running (the MCP server starts it on demand)" });

@@ -28,16 +28,26 @@ const TARGET = "draft-2020-12";
 const inputs = new WeakMap<z.ZodType, JsonSchema>();
 const outputs = new WeakMap<z.ZodType, JsonSchema>();
 
-/** The input schema as clients see it: an object schema with only portable keywords. */
-export function inputJsonSchema(schema: z.ZodType): JsonSchema {
-  let made = inputs.get(schema);
+/** The zod schema as JSON Schema for one direction, finished by `finish`, converted once per schema. */
+function converted(
+  cache: WeakMap<z.ZodType, JsonSchema>,
+  schema: z.ZodType,
+  io: "input" | "output",
+  finish: (json: JsonSchema) => JsonSchema,
+): JsonSchema {
+  let made = cache.get(schema);
   if (!made) {
-    const json = z.toJSONSchema(schema, { target: TARGET, io: "input", unrepresentable: "throw" }) as JsonSchema;
+    const json = z.toJSONSchema(schema, { target: TARGET, io, unrepresentable: "throw" }) as JsonSchema;
     delete json.$schema;
-    made = portableInput(json);
-    inputs.set(schema, made);
+    made = finish(json);
+    cache.set(schema, made);
   }
   return made;
+}
+
+/** The input schema as clients see it: an object schema with only portable keywords. */
+export function inputJsonSchema(schema: z.ZodType): JsonSchema {
+  return converted(inputs, schema, "input", portableInput);
 }
 
 /**
@@ -46,14 +56,7 @@ export function inputJsonSchema(schema: z.ZodType): JsonSchema {
  * than an untyped `{}`.
  */
 export function outputJsonSchema(schema: z.ZodType): JsonSchema {
-  let made = outputs.get(schema);
-  if (!made) {
-    const json = z.toJSONSchema(schema, { target: TARGET, io: "output", unrepresentable: "throw" }) as JsonSchema;
-    delete json.$schema;
-    made = typedOutput(json);
-    outputs.set(schema, made);
-  }
-  return made;
+  return converted(outputs, schema, "output", typedOutput);
 }
 
 function portableInput(node: JsonSchema): JsonSchema {

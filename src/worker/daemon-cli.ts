@@ -12,7 +12,7 @@ import { createConsoleLogger } from "../cli/plain-log.js";
 import { createStatusLine, createStyle } from "../cli/terminal.js";
 import { formatSeconds } from "../cli/time-left.js";
 import { usageError } from "../cli/usage.js";
-import type { Config } from "../config.js";
+import { type Config, withoutCredentials } from "../config.js";
 import { readHostState } from "../db/index.js";
 import { AppError, errorMessage } from "../errors.js";
 import { createLogger, logsRequested } from "../log.js";
@@ -30,7 +30,7 @@ export function parseDaemonArgs(args: string[]): { workers: number | undefined }
 
 /** Where the database is, for a person: the local host's address, or SURREAL_URL without its password. */
 async function databaseText(config: Config): Promise<string> {
-  if (config.surrealUrl) return config.surrealUrl.replace(/\/\/[^@/]*@/, "//***@");
+  if (config.surrealUrl) return withoutCredentials(config.surrealUrl);
   const host = await readHostState(config.dataDir);
   return host ? `127.0.0.1:${host.port}` : "the local store";
 }
