@@ -1,12 +1,22 @@
 // MCP tool latency over stdio: generate_podcast and get_job_status, p50/p95, first with idle
 // workers, then while the 2 workers are busy making episodes (built-in writer and voices, CPU
 // bound on a 2-core machine). The ratio busy/idle is the figure to compare across machines.
+// Then the floor under generate_podcast: the same submit (checks, then one transaction) with the
+// embedded engine in this process, so no MCP, no DB host and no workers (issue 9 §5).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { loadConfig } from "../config.js";
+import { connect, migrate } from "../db/index.js";
+import { silentLogger } from "../log.js";
+import { PODCAST_COMMANDS } from "../podcasts/commands.js";
+import { PodcastService } from "../podcasts/service.js";
+import { createProviders, createVoiceCheck } from "../providers/index.js";
+import { CommandRegistry, Queue } from "../queue/index.js";
+import { MIGRATIONS } from "../schema.js";
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "cli.js");
 const TEXT =
@@ -17,6 +27,9 @@ function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
+
+const row = (name: string, xs: number[]) =>
+  `${name.padEnd(42)} p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms   p95 ${pct(xs, 95).toFixed(1).padStart(6)} ms   (n=${xs.length})`;
 
 async function timeCalls(n: number, call: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
@@ -36,6 +49,33 @@ function stopDaemon(dataDir: string): void {
     } catch {
       /* not running */
     }
+  }
+}
+
+/** submitEpisode with the engine in this process (rocksdb, synced at every commit as the host's store is). */
+async function submitInProcess(n: number): Promise<number[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "podcast-mcp-bench-"));
+  const config = loadConfig({ LOG_LEVEL: "silent" }, { dataDir: dir });
+  const db = await connect({ url: `rocksdb://${path.join(dir, "db")}`, namespace: "bench", database: "bench" });
+  try {
+    await migrate(db, MIGRATIONS);
+    const queue = new Queue(db, new CommandRegistry(PODCAST_COMMANDS));
+    const checkVoices = createVoiceCheck(config, createProviders(config, silentLogger));
+    const service = new PodcastService({ db, queue, config, log: silentLogger, checkVoices });
+    await service.init();
+    const submit = (i: number) =>
+      service.submitEpisode({
+        episode_profile: "tech_discussion",
+        episode_name: `Bench ${i}`,
+        content: TEXT.repeat(3),
+      });
+    await timeCalls(20, submit); // warm-up
+    const times = await timeCalls(n, submit);
+    await service.close();
+    return times;
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -79,8 +119,6 @@ export async function mcpBench(): Promise<void> {
       }
     ).episodes.length;
 
-    const row = (name: string, xs: number[]) =>
-      `${name.padEnd(42)} p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms   p95 ${pct(xs, 95).toFixed(1).padStart(6)} ms   (n=${xs.length})`;
     console.log(row("get_job_status, workers idle", idleStatus));
     console.log(row("get_job_status, 2 workers busy", busyStatus));
     console.log(row("generate_podcast, workers idle", idleGen));
@@ -94,4 +132,6 @@ export async function mcpBench(): Promise<void> {
     await new Promise((r) => setTimeout(r, 3000));
     rmSync(dataDir, { recursive: true, force: true });
   }
+  // After the daemon is gone, so nothing else runs: what the engine alone takes for the same submit.
+  console.log(row("generate's submit, engine in this process", await submitInProcess(100)));
 }

@@ -91,6 +91,9 @@ async function openStore(dataDir: string): Promise<NativeEngine> {
     // RocksDB's default: the write-ahead log synced at every commit. The engine's `?sync=200ms`
     // made writes ~40 % cheaper (measured), but keeps the log in this process until the next sync:
     // a SIGKILL lost acknowledged jobs (test/db/store-sync.test.ts, run with `?sync=60s`).
+    // `?sync=never` hands each commit to the OS (that test passed 3 of 3) but gives up the power-loss
+    // guarantee, and bought nothing measurable where latency matters: generate_podcast with 2 busy
+    // workers, p95 30.8 / 23.3 ms with it vs 27.2 / 23.9 ms without (interleaved runs).
     return await openNativeEngine(`rocksdb://${dir}`);
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
