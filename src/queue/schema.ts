@@ -77,6 +77,11 @@ DEFINE TABLE OVERWRITE queue_state SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS last_run ON queue_state TYPE datetime;
 `,
   },
+  {
+    id: 106,
+    name: "queue_state: the retention gate's row exists, so a turn is one compare-and-set",
+    sql: "INSERT IGNORE INTO queue_state { id: queue_state:retention, last_run: d'1970-01-01T00:00:00Z' };",
+  },
 ];
 
 /** Priority range: keeps the claim key `n` inside a float64's exact integers until year 2109. */
