@@ -14,6 +14,7 @@
 // - zod's safe-integer bounds (±9007199254740991) on whole numbers: not a rule anyone chose.
 // Unions, type arrays and `const` are not produced here at all: the schemas are written without
 // them (see src/podcasts/validation.ts), and the schema test fails if one appears.
+// Output schemas stay exact; only their nullable fields are spelled as `anyOf` (see typedOutput).
 import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
@@ -90,6 +91,17 @@ function portableInput(node: JsonSchema): JsonSchema {
 }
 
 function typedOutput(node: JsonSchema): JsonSchema {
+  // zod writes a nullable string or number as `type: ["string", "null"]`: legal, but the MCP
+  // Inspector's portability check warns on it (a single-`type` dialect may reject the tool), so
+  // each type becomes its own `anyOf` branch, as it suggests. Same values accepted.
+  if (Array.isArray(node.type)) {
+    const { type, title, description, ...rest } = node;
+    return {
+      ...(title !== undefined ? { title } : {}),
+      ...(description !== undefined ? { description } : {}),
+      anyOf: (type as unknown[]).map((t) => (t === "null" ? { type: "null" } : typedOutput({ type: t, ...rest }))),
+    };
+  }
   const out: JsonSchema = { ...node };
   if (isSchema(out.additionalProperties) && Object.keys(out.additionalProperties).length === 0) {
     out.additionalProperties = true;

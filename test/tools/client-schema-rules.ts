@@ -441,12 +441,18 @@ export const HONEST_BOUNDS: RuleSet = {
   },
 };
 
-/** Output schemas: an object at the root and no untyped `{}` anywhere (mcpc shows those as `any`). */
+/**
+ * Output schemas: an object at the root, no untyped `{}` anywhere (mcpc shows those as `any`), and
+ * no type arrays (the MCP Inspector's schema portability check warns on `type: ["string", "null"]`:
+ * a client that maps schemas onto a single-`type` dialect may reject the tool; `anyOf` branches of
+ * one type each are its suggestion).
+ */
 export const OUTPUT: RuleSet = {
   client: "Output schemas (MCP structuredContent)",
   sources: [
     "https://modelcontextprotocol.io/specification/2025-06-18/server/tools#output-schema",
     "issue 7 §4: no bare {}",
+    "MCP Inspector 2.12 CLI, tools/list --strict: 'type is an array … less portable'",
   ],
   check: (tool) => {
     if (!tool.outputSchema) return ["no outputSchema"];
@@ -456,6 +462,7 @@ export const OUTPUT: RuleSet = {
     for (const { schema: s, path } of nodes(tool.outputSchema, "outputSchema")) {
       const typed = "type" in s || "anyOf" in s || "oneOf" in s || "enum" in s || "const" in s || "$ref" in s;
       if (!typed) out.push(`${path}: an untyped {}`);
+      if (Array.isArray(s.type)) out.push(`${path}: type array ${JSON.stringify(s.type)}`);
     }
     return out;
   },

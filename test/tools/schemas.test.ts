@@ -72,6 +72,22 @@ describe("each rule set fails where its client fails", () => {
       "outputSchema: $schema",
       "outputSchema.properties.result: an untyped {}",
     ]);
+    // What tools/list answered for get_job_status's nullable fields before the converter split them.
+    expect(check(OUTPUT, ok, "t", obj({ error_message: { type: ["string", "null"] } }))).toEqual([
+      'outputSchema.properties.error_message: type array ["string","null"]',
+    ]);
+  });
+
+  it("a nullable output field becomes anyOf branches of one type each, accepting the same values", () => {
+    const json = outputJsonSchema(
+      z.object({ duration: z.number().min(0).nullable().describe("Seconds."), name: z.string().nullable() }),
+    );
+    const props = json.properties as Record<string, unknown>;
+    expect(props.duration).toEqual({
+      description: "Seconds.",
+      anyOf: [{ type: "number", minimum: 0 }, { type: "null" }],
+    });
+    expect(props.name).toEqual({ anyOf: [{ type: "string" }, { type: "null" }] });
   });
 
   it("Claude: top-level unions, $ref, property and tool names", () => {
